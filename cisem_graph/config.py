@@ -1,0 +1,123 @@
+"""One frozen settings object for the whole publisher.
+
+Every tunable is declared once in ``SETTINGS`` (name, default, help), in the manner of Datasette's
+settings table: the same table fills the dataclass, reads the environment (``CISEM_<NAME>``),
+documents the CLI and is checked against the README by a test. Nothing else reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .errors import ConfigError
+
+#: The folder that holds ``ontology/``, ``data/``, ``shapes/`` and ``queries/`` in a checkout.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Setting(NamedTuple):
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("base_iri", "https://w3id.org/cisem/", "Public base IRI of every thing, graph and term"),
+    Setting("root", PROJECT_ROOT, "Folder holding ontology/, data/, shapes/ and queries/"),
+    Setting("data_dir", None, "Folder of the curated Turtle files (default: ROOT/data)"),
+    Setting("ontology_dir", None, "Folder of the project ontology (default: ROOT/ontology)"),
+    Setting("shapes_dir", None, "Folder of the SHACL shapes (default: ROOT/shapes)"),
+    Setting("dist_dir", None, "Where dataset versions are written (default: ROOT/dist)"),
+    Setting("host", "127.0.0.1", "Interface the server listens on"),
+    Setting("port", 5000, "Port the server listens on"),
+    Setting("workers", 2, "WSGI worker processes"),
+    Setting("threads", 4, "Threads per WSGI worker"),
+    Setting("query_timeout", 10.0, "Seconds a query may run before it is cancelled (503)"),
+    Setting("result_limit", 100_000, "Most rows or triples in one query answer; more are cut off"),
+    Setting("max_request_bytes", 65_536, "Largest accepted request body or query string, in bytes"),
+    Setting("max_nesting", 200, "Deepest nesting of brackets a query may have"),
+    Setting("query_processes", 2, "Isolated query processes per WSGI worker"),
+    Setting("max_pending", 8, "Queries that may wait for a query process before 503 Retry-After"),
+    Setting("service_allowlist", (), "SERVICE endpoints a query may name (space-separated IRIs)"),
+    Setting("cache_entries", 512, "Serialized answers kept per worker for repeated GET queries"),
+    Setting("cors_origin", "*", "Access-Control-Allow-Origin sent on read responses"),
+    Setting("admin_token", None, "Token that enables the admin endpoints (off when unset)"),
+)
+
+_PATH_SETTINGS = {"root", "data_dir", "ontology_dir", "shapes_dir", "dist_dir"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a deployment can change, resolved once and passed to ``create_app`` and the CLI."""
+
+    base_iri: str = "https://w3id.org/cisem/"
+    root: Path = PROJECT_ROOT
+    data_dir: Path | None = None
+    ontology_dir: Path | None = None
+    shapes_dir: Path | None = None
+    dist_dir: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 5000
+    workers: int = 2
+    threads: int = 4
+    query_timeout: float = 10.0
+    result_limit: int = 100_000
+    max_request_bytes: int = 65_536
+    max_nesting: int = 200
+    query_processes: int = 2
+    max_pending: int = 8
+    service_allowlist: tuple[str, ...] = field(default_factory=tuple)
+    cache_entries: int = 512
+    cors_origin: str = "*"
+    admin_token: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.base_iri.endswith(("/", "#")):
+            raise ConfigError(f"base_iri must end with '/' or '#': {self.base_iri!r}")
+        root = Path(self.root)
+        object.__setattr__(self, "root", root)
+        for name, sub in (("data_dir", "data"), ("ontology_dir", "ontology"),
+                          ("shapes_dir", "shapes"), ("dist_dir", "dist")):
+            value = getattr(self, name)
+            object.__setattr__(self, name, Path(value) if value is not None else root / sub)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then ``CISEM_<NAME>`` variables, then explicit overrides (CLI flags)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            raw = environ.get(f"CISEM_{setting.name.upper()}")
+            if raw is not None and raw != "":
+                values[setting.name] = _coerce(setting, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(setting: Setting, raw: str) -> Any:
+    """Turn an environment string into the type of the setting's default."""
+    name, default = setting.name, setting.default
+    try:
+        if name in _PATH_SETTINGS:
+            return Path(raw)
+        if name == "service_allowlist":
+            return tuple(raw.split())
+        if isinstance(default, bool):
+            return raw.lower() in {"1", "true", "yes", "on"}
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"CISEM_{name.upper()}={raw!r} is not a valid {type(default).__name__}")\
+            from exc
+    return raw

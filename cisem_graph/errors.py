@@ -1,0 +1,108 @@
+"""The publisher's exception family.
+
+The core raises these; the web layer turns them into HTTP in one place (``web.errors``) using the
+``status`` each class carries, and the CLI turns them into exit codes. Messages say what to change.
+"""
+
+from __future__ import annotations
+
+
+class CisemError(Exception):
+    """Base of every error the publisher reports to a person."""
+
+    status = 500
+    title = "Error"
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class ConfigError(CisemError):
+    title = "Bad setting"
+
+
+class LoadError(CisemError):
+    """A source file cannot be read or parsed; names the file and, where known, the line."""
+
+    title = "Cannot load data"
+
+    def __init__(self, message: str, *, file: str, line: int | None = None) -> None:
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {message}", file=file, line=line)
+        self.file = file
+        self.line = line
+
+
+class ValidationFailed(CisemError):
+    """The data does not conform to the shapes; carries the findings."""
+
+    title = "Data does not conform"
+
+    def __init__(self, findings: list) -> None:
+        violations = [f for f in findings if f.is_violation]
+        super().__init__(f"{len(violations)} SHACL violation(s)")
+        self.findings = findings
+
+
+class QueryError(CisemError):
+    """A malformed or refused query or request (400)."""
+
+    status = 400
+    title = "Bad query"
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None):
+        super().__init__(message, line=line, column=column)
+        self.line = line
+        self.column = column
+
+
+class QueryRefused(QueryError):
+    """A well-formed request this public endpoint will not run (an update, a SERVICE call)."""
+
+    status = 403
+    title = "Query refused"
+
+
+class PayloadTooLarge(QueryError):
+    status = 413
+    title = "Request too large"
+
+
+class NotAcceptable(CisemError):
+    status = 406
+    title = "Not acceptable"
+
+
+class QueryTimeout(CisemError):
+    status = 503
+    title = "Query time-out"
+
+
+class Overloaded(CisemError):
+    """Every query process is busy and the waiting line is full."""
+
+    status = 503
+    title = "Too busy"
+    retry_after = 1
+
+
+class StoreUnavailable(CisemError):
+    """The store cannot be reached (502) or crashed running a query."""
+
+    status = 502
+    title = "Store unavailable"
+
+
+class NotFound(CisemError):
+    status = 404
+    title = "Not found"
+
+
+class QueryAborted(CisemError):
+    """The isolated process running a query died (a crash in the engine); the server lives on."""
+
+    status = 503
+    title = "Query aborted"
+    retry_after = 1

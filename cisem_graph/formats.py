@@ -1,0 +1,89 @@
+"""One table of formats drives negotiation, file suffixes, dumps and serialization.
+
+Modelled on pyoxigraph's ``RdfFormat``: a format knows its media type and suffix and can be looked
+up either way. ``RESULT_FORMATS`` serve SELECT/ASK answers, ``GRAPH_FORMATS`` serve CONSTRUCT/
+DESCRIBE answers, dumps and resource descriptions. In each tuple the first entry is what a client
+sending only ``*/*`` gets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import NotAcceptable
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    media_type: str
+    extension: str
+    #: other media types clients send for the same format
+    aliases: tuple[str, ...] = field(default=())
+    #: rdflib's serializer/parser name, or None where only pyoxigraph writes it
+    rdflib: str | None = None
+    dataset: bool = False
+    text: bool = True
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8" if self.text else self.media_type
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.aliases)
+
+
+RESULT_FORMATS: tuple[Format, ...] = (
+    Format("json", "application/sparql-results+json", "srj", ("application/json",), "json"),
+    Format("xml", "application/sparql-results+xml", "srx", ("application/xml", "text/xml"), "xml"),
+    Format("csv", "text/csv", "csv", (), "csv"),
+    Format("tsv", "text/tab-separated-values", "tsv", (), "tsv"),
+)
+
+GRAPH_FORMATS: tuple[Format, ...] = (
+    Format("turtle", "text/turtle", "ttl", ("application/x-turtle",), "turtle"),
+    Format("ntriples", "application/n-triples", "nt", ("text/plain",), "nt"),
+    Format("jsonld", "application/ld+json", "jsonld", ("application/json",), "json-ld"),
+    Format("rdfxml", "application/rdf+xml", "rdf", ("application/xml", "text/xml"), "xml"),
+    Format("trig", "application/trig", "trig", (), "trig", dataset=True),
+    Format("nquads", "application/n-quads", "nq", (), "nquads", dataset=True),
+)
+
+HTML = Format("html", "text/html", "html", ("application/xhtml+xml",))
+
+_BY_NAME = {f.name: f for f in (*RESULT_FORMATS, *GRAPH_FORMATS, HTML)}
+
+
+def by_name(name: str) -> Format:
+    return _BY_NAME[name]
+
+
+def by_extension(extension: str, formats: tuple[Format, ...]) -> Format | None:
+    return next((f for f in formats if f.extension == extension), None)
+
+
+def lookup(token: str, formats: tuple[Format, ...]) -> Format | None:
+    """A ``format=`` parameter: a short name, a suffix or a media type."""
+    token = token.strip().lower()
+    for f in formats:
+        if token in (f.name, f.extension, *f.media_types):
+            return f
+    return None
+
+
+def negotiate(accept, formats: tuple[Format, ...]) -> Format:
+    """Pick a format from a werkzeug ``MIMEAccept`` header; raise ``NotAcceptable`` when none fits.
+
+    werkzeug's ``best_match`` honours q-values and wildcards and breaks ties by the order of the
+    offers, so the first format of the table is what ``*/*`` gets.
+    """
+    offers = [mt for f in formats for mt in f.media_types]
+    best = accept.best_match(offers) if accept else offers[0]
+    if best is None:
+        raise NotAcceptable(
+            "None of the requested media types can be produced. Offered: "
+            + ", ".join(f.media_type for f in formats),
+            offered=[f.media_type for f in formats],
+        )
+    return next(f for f in formats if best in f.media_types)
