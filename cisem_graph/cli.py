@@ -1,0 +1,85 @@
+"""``cisem-graph``: a thin click group over functions the tests also call.
+
+Exit codes follow pySHACL's contract: 0 conforms (warnings allowed), 1 violations, 2 cannot load.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .build import build, load_sources
+from .config import Settings
+from .errors import CisemError, LoadError, ValidationFailed
+from .validate import Finding, validate, violations
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_LOAD = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--base-iri", help="Public base IRI (setting base_iri).")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder holding ontology/, data/, shapes/ (setting root).")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the data files (setting data_dir).")
+@click.pass_context
+def cli(ctx: click.Context, base_iri: str | None, root: Path | None, data_dir: Path | None) -> None:
+    """Build, validate and publish the CISeM knowledge graph."""
+    try:
+        ctx.obj = Settings.from_env(base_iri=base_iri, root=root, data_dir=data_dir)
+    except CisemError as exc:
+        raise click.UsageError(exc.message) from exc
+
+
+def _report(findings: list[Finding], lang: str) -> None:
+    for finding in findings:
+        click.echo(finding.describe(lang), err=True)
+
+
+def _fail_load(exc: LoadError) -> None:
+    click.echo(f"error: {exc.message}", err=True)
+    sys.exit(EXIT_LOAD)
+
+
+@cli.command("validate")
+@click.option("--lang", type=click.Choice(["en", "it"]), default="en", help="Language of messages.")
+@click.pass_obj
+def validate_command(settings: Settings, lang: str) -> None:
+    """Validate ontology and data against the SHACL shapes."""
+    try:
+        findings = validate(load_sources(settings), settings)
+    except LoadError as exc:
+        _fail_load(exc)
+    _report(findings, lang)
+    bad = violations(findings)
+    warnings = len(findings) - len(bad)
+    if bad:
+        click.echo(f"{len(bad)} violation(s), {warnings} warning(s): does not conform", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    click.echo(f"conforms ({warnings} warning(s))")
+
+
+@cli.command("build")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: setting dist_dir, ROOT/dist).")
+@click.option("--lang", type=click.Choice(["en", "it"]), default="en", help="Language of messages.")
+@click.pass_obj
+def build_command(settings: Settings, out: Path | None, lang: str) -> None:
+    """Validate, then write a dataset version: dumps, checksums and the query store."""
+    try:
+        version, findings = build(settings, out)
+    except LoadError as exc:
+        _fail_load(exc)
+    except ValidationFailed as exc:
+        _report(exc.findings, lang)
+        click.echo(f"{exc.message}: nothing written", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    _report(findings, lang)
+    click.echo(f"dataset version {version.version}: {version.triples} triples")
+    click.echo(f"dumps and store in {version.path}")
+
+
+def main() -> None:
+    cli(prog_name="cisem-graph")
