@@ -1,0 +1,47 @@
+"""A small, thread-safe LRU of serialized answers for repeated GET queries.
+
+A dataset version is immutable, so an answer keyed by version, query, dataset and format never
+goes stale; bounds on entries and bytes keep one worker's memory in check.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from ..store.base import Answer
+
+MAX_ENTRY_BYTES = 2 * 1024 * 1024
+
+
+class AnswerCache:
+    def __init__(self, entries: int, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.entries = entries
+        self.max_bytes = max_bytes
+        self._data: OrderedDict[str, Answer] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Answer | None:
+        with self._lock:
+            answer = self._data.get(key)
+            if answer is not None:
+                self._data.move_to_end(key)
+            return answer
+
+    def put(self, key: str, answer: Answer) -> None:
+        size = len(answer.body)
+        if self.entries <= 0 or size > MAX_ENTRY_BYTES:
+            return
+        with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.body)
+            self._data[key] = answer
+            self._bytes += size
+            while len(self._data) > self.entries or self._bytes > self.max_bytes:
+                _, evicted = self._data.popitem(last=False)
+                self._bytes -= len(evicted.body)
+
+    def __len__(self) -> int:
+        return len(self._data)

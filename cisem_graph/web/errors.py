@@ -1,0 +1,64 @@
+"""Errors become HTTP here, and only here.
+
+Domain exceptions carry their status; werkzeug's keep theirs. The body is negotiated (JSON for
+clients that prefer it, HTML for browsers, plain text for SPARQL clients and curl, as Fuseki does)
+and never holds a traceback or a host path.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from ..errors import CisemError
+
+log = logging.getLogger("cisem_graph.web")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CisemError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)
+
+
+def handle_domain_error(exc: CisemError) -> Response:
+    details = {k: v for k, v in exc.details.items() if v is not None and k != "file"}
+    response = error_response(exc.status, exc.title, exc.message, details)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is None and exc.status == 503:
+        retry_after = 1
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def handle_http_error(exc: HTTPException) -> Response:
+    response = error_response(exc.code or 500, exc.name, exc.description or exc.name, {})
+    if exc.code == 405 and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
+
+
+def handle_unexpected(exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    return error_response(500, "Internal error", "The server could not answer this request.", {})
+
+
+def error_response(status: int, title: str, message: str, details: dict) -> Response:
+    best = request.accept_mimetypes.best_match(["text/plain", "application/json", "text/html"])
+    if best == "application/json" or request.path.endswith(".json"):
+        response = jsonify({"ok": False, "status": status, "title": title, "error": message, **details})
+    elif best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["*/*"]:
+        response = Response(render_template("error.html", status=status, title=title,
+                                            message=message, details=details),
+                            mimetype="text/html")
+    else:
+        where = ""
+        if details.get("line"):
+            where = f" (line {details['line']}, column {details.get('column') or '?'})"
+        response = Response(f"{status} {title}: {message}{where}\n", mimetype="text/plain")
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
