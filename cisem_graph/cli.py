@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .build import build, load_sources
+from .build import build, load_sources, open_current
 from .config import Settings
 from .errors import CisemError, LoadError, ValidationFailed
 from .validate import Finding, validate, violations
@@ -68,6 +68,10 @@ def validate_command(settings: Settings, lang: str) -> None:
 @click.pass_obj
 def build_command(settings: Settings, out: Path | None, lang: str) -> None:
     """Validate, then write a dataset version: dumps, checksums and the query store."""
+    _build(settings, out, lang)
+
+
+def _build(settings: Settings, out: Path | None, lang: str) -> None:
     try:
         version, findings = build(settings, out)
     except LoadError as exc:
@@ -79,6 +83,37 @@ def build_command(settings: Settings, out: Path | None, lang: str) -> None:
     _report(findings, lang)
     click.echo(f"dataset version {version.version}: {version.triples} triples")
     click.echo(f"dumps and store in {version.path}")
+
+
+@cli.command("serve")
+@click.option("--host", help="Interface to listen on (setting host).")
+@click.option("--port", type=int, help="Port (setting port).")
+@click.option("--workers", type=int, help="WSGI worker processes (setting workers).")
+@click.option("--threads", type=int, help="Threads per worker (setting threads).")
+@click.option("--query-timeout", type=float, help="Seconds before a query is cancelled.")
+@click.option("--get", "get_path", metavar="PATH",
+              help="Answer one GET request in-process, print it and exit (0 when 200).")
+@click.pass_obj
+def serve_command(settings: Settings, get_path: str | None, **options) -> None:
+    """Serve the current dataset version (built first if there is none)."""
+    settings = settings.replace(**{k: v for k, v in options.items() if v is not None})
+    try:
+        open_current(settings.dist_dir)
+    except LoadError:
+        click.echo("no dataset version built yet: building it first", err=True)
+        _build(settings, None, "en")
+    if get_path:
+        from .web import create_app
+
+        app = create_app(settings)
+        response = app.test_client().get(get_path)
+        click.echo(response.get_data(as_text=True))
+        app.extensions["cisem_graph"].store.close()
+        sys.exit(0 if response.status_code == 200 else 1)
+    from .serve import serve
+
+    click.echo(f"serving on http://{settings.host}:{settings.port}/ (SPARQL at /sparql)", err=True)
+    serve(settings)
 
 
 def main() -> None:

@@ -35,3 +35,23 @@ def project_copy(tmp_path: Path) -> Path:
     for name in ("ontology", "data", "shapes"):
         shutil.copytree(PROJECT_ROOT / name, tmp_path / name)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def dist_dir(built) -> Path:
+    version, _ = built
+    return version.path.parent
+
+
+@pytest.fixture(scope="session")
+def app(settings, dist_dir):
+    from cisem_graph.web import create_app
+
+    app = create_app(settings.replace(dist_dir=dist_dir))
+    yield app
+    app.extensions["cisem_graph"].store.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

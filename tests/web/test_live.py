@@ -1,0 +1,303 @@
+"""The real `cisem-graph serve` on a loopback port, queried as clients query it.
+
+SPARQLWrapper for every form and format; a canary HTTP server proving no query makes the server
+fetch anything; the time-out, nesting and concurrency guards against a live process.
+"""
+
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.query import Result
+from SPARQLWrapper import (
+    CSV,
+    JSON,
+    JSONLD,
+    N3,
+    POST,
+    POSTDIRECTLY,
+    TSV,
+    TURTLE,
+    URLENCODED,
+    XML,
+    SPARQLWrapper,
+)
+
+BASE = "https://w3id.org/cisem/"
+EVENT = f"{BASE}id/event/impresa-sociale-di-inserimento-lavorativo"
+SCHEMA = "PREFIX schema: <https://schema.org/>\n"
+# From the source: Durando, Borzaga and the representatives of the two cooperatives speak.
+PERFORMERS = {f"{BASE}id/person/alessandro-durando", f"{BASE}id/person/carlo-borzaga",
+              f"{BASE}id/organization/il-laboratorio", f"{BASE}id/organization/cascina-pensolato"}
+SELECT = SCHEMA + f"SELECT ?who WHERE {{ <{EVENT}> schema:performer ?who }}"
+ASK = SCHEMA + f'ASK {{ <{EVENT}> schema:startDate ?d FILTER(STR(?d) = "2021-06-14T18:00:00+02:00") }}'
+CONSTRUCT = SCHEMA + (f"CONSTRUCT {{ <{EVENT}> schema:performer ?who }} "
+                     f"WHERE {{ <{EVENT}> schema:performer ?who }}")
+DESCRIBE = f"DESCRIBE <{EVENT}>"
+TIMEOUT = 2.0
+# Data-independent: five VALUES of 100 rows make 10^10 combinations to count.
+HUGE_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
+    f"VALUES ?v{i} {{ {' '.join(str(n) for n in range(100))} }}" for i in range(5)) + " }"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(dist_dir: Path):
+    port = free_port()
+    env = {**os.environ, "CISEM_DIST_DIR": str(dist_dir), "CISEM_QUERY_TIMEOUT": str(TIMEOUT),
+           "CISEM_WORKERS": "1", "CISEM_THREADS": "16", "CISEM_QUERY_PROCESSES": "2",
+           "CISEM_MAX_PENDING": "6"}
+    cmd = [sys.executable, "-m", "cisem_graph", "serve", "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/health", timeout=1).read()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail("server exited: " + proc.stderr.read().decode(errors="replace")[-2000:])
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("server did not answer /health within 30 s")
+    yield proc, url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def get(url: str, params: dict | None = None, timeout: float = 20, **headers):
+    """(status, headers, body) of a GET, without raising on 4xx/5xx."""
+    full = url + ("?" + urllib.parse.urlencode(params) if params else "")
+    request = urllib.request.Request(full, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def client(url: str, query: str, fmt: str, method: str = "GET") -> SPARQLWrapper:
+    sparql = SPARQLWrapper(url + "/sparql")
+    sparql.setQuery(query)
+    sparql.setReturnFormat(fmt)
+    if method == "POST-form":
+        sparql.setMethod(POST)
+        sparql.setRequestMethod(URLENCODED)
+    elif method == "POST-direct":
+        sparql.setMethod(POST)
+        sparql.setRequestMethod(POSTDIRECTLY)
+    return sparql
+
+
+@pytest.mark.parametrize("method", ["GET", "POST-form", "POST-direct"])
+@pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
+def test_select_in_every_format_and_method(server, fmt, method):
+    _, url = server
+    response = client(url, SELECT, fmt, method).query()
+    body = response.response.read()
+    result = Result.parse(io.BytesIO(body), format={JSON: "json", XML: "xml", CSV: "csv", TSV: "tsv"}[fmt])
+    assert {str(row[0]) for row in result} == PERFORMERS
+
+
+@pytest.mark.parametrize("fmt", [JSON, XML])
+def test_ask(server, fmt):
+    _, url = server
+    converted = client(url, ASK, fmt).queryAndConvert()
+    answer = converted["boolean"] if fmt == JSON else Result.parse(
+        io.StringIO(converted.toxml()), format="xml").askAnswer
+    assert answer is True
+
+
+@pytest.mark.parametrize("query", [CONSTRUCT, DESCRIBE])
+@pytest.mark.parametrize("fmt, parse_as", [(TURTLE, "turtle"), (N3, "turtle"), (XML, "xml"),
+                                           (JSONLD, "json-ld"), ("nt", "nt")])
+def test_graph_forms_in_every_format(server, query, fmt, parse_as):
+    _, url = server
+    sparql = client(url, query, fmt if fmt != "nt" else TURTLE)
+    if fmt == "nt":
+        sparql.addCustomHttpHeader("Accept", "application/n-triples")
+    body = sparql.query().response.read()
+    graph = Graph().parse(data=body, format=parse_as)
+    performer = URIRef("https://schema.org/performer")
+    assert {str(o) for o in graph.objects(URIRef(EVENT), performer)} == PERFORMERS
+
+
+# --- no query makes the server fetch anything ---------------------------------------------------
+
+@pytest.fixture
+def canary():
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the stdlib's name
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/turtle")
+            self.end_headers()
+            self.wfile.write(b"<http://canary/s> <http://canary/p> <http://canary/o> .\n")
+
+        do_POST = do_GET  # noqa: N815
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
+    httpd.shutdown()
+
+
+@pytest.mark.parametrize("template, params", [
+    ("SELECT * WHERE {{ SERVICE <{c}/sparql> {{ ?s ?p ?o }} }}", {}),
+    ("SELECT * WHERE {{ SERV\\u0049CE <{c}/sparql> {{ ?s ?p ?o }} }}", {}),
+    ("SELECT * WHERE {{ service silent <{c}/sparql> {{ ?s ?p ?o }} }}", {}),
+    ("SELECT * FROM <{c}/data.ttl> WHERE {{ ?s ?p ?o }}", {}),
+    ("SELECT * FROM NAMED <{c}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", {}),
+    ("LOAD <{c}/data.ttl>", {}),
+    ("SELECT * WHERE {{ ?s ?p ?o }}", {"default-graph-uri": "{c}/data.ttl"}),
+    ("SELECT * WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", {"named-graph-uri": "{c}/data.ttl"}),
+    ("DESCRIBE <{c}/thing>", {}),
+])
+def test_no_query_contacts_another_server(server, canary, template, params):
+    _, url = server
+    target, hits = canary
+    params = {k: v.format(c=target) for k, v in params.items()}
+    status, _, body = get(url + "/sparql", {"query": template.format(c=target), "format": "json", **params})
+    assert status in (200, 400, 403), body
+    if status == 200:
+        assert b"canary" not in body
+    time.sleep(0.2)
+    assert hits == []
+
+
+def test_a_file_iri_never_reads_a_file(server, tmp_path):
+    _, url = server
+    secret = tmp_path / "secret.ttl"
+    secret.write_text("<http://secret/s> <http://secret/p> \"top secret\" .\n")
+    for query in (f"SELECT * FROM <{secret.as_uri()}> WHERE {{ ?s ?p ?o }}",
+                  f"SELECT * WHERE {{ GRAPH <{secret.as_uri()}> {{ ?s ?p ?o }} }}"):
+        status, _, body = get(url + "/sparql", {"query": query, "format": "json"})
+        assert status == 200
+        assert json.loads(body)["results"]["bindings"] == []
+        assert b"top secret" not in body
+
+
+# --- time-out, nesting, concurrency --------------------------------------------------------------
+
+def descendants(pid: int) -> set[int]:
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            child = int(stat.parent.name)
+            children |= {child} | descendants(child)
+    return children
+
+
+def cpu_ticks(pids: set[int]) -> dict[int, int]:
+    ticks = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks[pid] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+def test_a_runaway_query_is_cancelled_and_the_server_answers_meanwhile(server):
+    proc, url = server
+    outcome: dict = {}
+
+    def run_huge():
+        started = time.monotonic()
+        outcome["status"], outcome["headers"], outcome["body"] = get(
+            url + "/sparql", {"query": HUGE_COUNT, "format": "json"}, timeout=30)
+        outcome["seconds"] = time.monotonic() - started
+
+    before = cpu_ticks(descendants(proc.pid))
+    thread = threading.Thread(target=run_huge)
+    thread.start()
+    time.sleep(0.5)
+    during = cpu_ticks(descendants(proc.pid))
+    started = time.monotonic()
+    status, _, body = get(url + "/sparql", {"query": "ASK {}", "format": "json"})
+    assert status == 200 and json.loads(body)["boolean"] is False
+    assert thread.is_alive(), "ASK {} was answered only after the runaway query ended"
+    assert time.monotonic() - started < TIMEOUT
+    thread.join(30)
+    busy = max(during, key=lambda pid: during[pid] - before.get(pid, 0))
+    assert outcome["status"] == 503
+    assert b"query_timeout" in outcome["body"]
+    assert outcome["headers"]["Retry-After"]
+    assert outcome["seconds"] < TIMEOUT + 3
+    time.sleep(0.5)
+    assert busy not in descendants(proc.pid), "the process that ran the query is still there"
+    idle_from = cpu_ticks(descendants(proc.pid))
+    time.sleep(1.0)
+    idle_to = cpu_ticks(descendants(proc.pid))
+    spent = sum(idle_to[p] - idle_from.get(p, idle_to[p]) for p in idle_to)
+    assert spent <= 20, f"{spent} CPU ticks in 1 s after the time-out: still working"
+    status, _, body = get(url + "/sparql", {"query": ASK, "format": "json"})
+    assert status == 200 and json.loads(body)["boolean"] is True
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE " + "{" * 3000 + "}" * 3000,
+    "SELECT * WHERE { FILTER(" + "(" * 12000 + "1" + ")" * 12000 + ") }",
+])
+def test_deep_nesting_is_refused_and_the_server_lives(server, query):
+    proc, url = server
+    status, _, body = get(url + "/sparql", {"query": query, "format": "json"})
+    assert 400 <= status < 500, body[:300]
+    assert b"max_nesting" in body
+    assert proc.poll() is None
+    assert get(url + "/health")[0] == 200
+
+
+def test_fifty_concurrent_requests_get_200_or_503_with_retry_after(server):
+    _, url = server
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f } "
+    results: list = []
+
+    def one(i: int):
+        results.append(get(url + "/sparql", {"query": query + f"# {i}", "format": "json"}, timeout=60))
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(90)
+    assert len(results) == 50
+    statuses = [status for status, _, _ in results]
+    assert set(statuses) <= {200, 503}, statuses
+    assert all(headers["Retry-After"] for status, headers, _ in results if status == 503)
+    assert statuses.count(200) >= 1

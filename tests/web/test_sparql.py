@@ -1,0 +1,211 @@
+"""The SPARQL 1.1 Protocol through Flask's test client: forms, formats, errors, caching."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.query import Result
+
+from cisem_graph.namespaces import SD
+
+BASE = "https://w3id.org/cisem/"
+EVENT = f"{BASE}id/event/impresa-sociale-di-inserimento-lavorativo"
+PREFIXES = "PREFIX schema: <https://schema.org/>\nPREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+# From the source: the first webinar was on Monday 14 June 2021, 18:00-20:00 (Europe/Rome, +02:00).
+ASK_START = PREFIXES + f'ASK {{ <{EVENT}> schema:startDate "2021-06-14T18:00:00+02:00"^^xsd:dateTime }}'
+# From the source: Durando, Borzaga and the two cooperatives speak.
+PERFORMERS = PREFIXES + f"SELECT ?who WHERE {{ <{EVENT}> schema:performer ?who }} ORDER BY ?who"
+EXPECTED_PERFORMERS = {f"{BASE}id/person/alessandro-durando", f"{BASE}id/person/carlo-borzaga",
+                       f"{BASE}id/organization/il-laboratorio", f"{BASE}id/organization/cascina-pensolato"}
+CONSTRUCT = PREFIXES + (f"CONSTRUCT {{ <{EVENT}> schema:performer ?who }} "
+                       f"WHERE {{ <{EVENT}> schema:performer ?who }}")
+
+
+def performers_from(body: bytes, fmt: str) -> set[str]:
+    result = Result.parse(io.BytesIO(body), format=fmt)
+    return {str(row[0]) for row in result}
+
+
+@pytest.mark.parametrize("how", ["get", "post-form", "post-direct"])
+def test_every_protocol_operation_answers(client, how):
+    headers = {"Accept": "application/sparql-results+json"}
+    if how == "get":
+        response = client.get("/sparql", query_string={"query": PERFORMERS}, headers=headers)
+    elif how == "post-form":
+        response = client.post("/sparql", data={"query": PERFORMERS}, headers=headers)
+    else:
+        response = client.post("/sparql", data=PERFORMERS.encode(),
+                               headers={**headers, "Content-Type": "application/sparql-query"})
+    assert response.status_code == 200, response.data
+    assert performers_from(response.data, "json") == EXPECTED_PERFORMERS
+
+
+@pytest.mark.parametrize("accept, media_type, parse_as", [
+    ("application/sparql-results+json", "application/sparql-results+json", "json"),
+    ("application/sparql-results+xml", "application/sparql-results+xml", "xml"),
+    ("text/csv", "text/csv", "csv"),
+    ("text/tab-separated-values", "text/tab-separated-values", "tsv"),
+    ("*/*", "application/sparql-results+json", "json"),
+    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml", "xml"),
+    ("application/json", "application/sparql-results+json", "json"),
+])
+def test_select_results_are_negotiated(client, accept, media_type, parse_as):
+    response = client.get("/sparql", query_string={"query": PERFORMERS}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+    assert response.mimetype_params.get("charset") == "utf-8"
+    assert performers_from(response.data, parse_as) == EXPECTED_PERFORMERS
+    assert "Accept" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_ask_is_true_for_the_source_date(client, fmt):
+    response = client.get("/sparql", query_string={"query": ASK_START, "format": fmt})
+    assert response.status_code == 200
+    assert Result.parse(io.BytesIO(response.data), format=fmt).askAnswer is True
+
+
+@pytest.mark.parametrize("accept, media_type, parse_as", [
+    ("text/turtle", "text/turtle", "turtle"),
+    ("application/n-triples", "application/n-triples", "nt"),
+    ("application/ld+json", "application/ld+json", "json-ld"),
+    ("application/rdf+xml", "application/rdf+xml", "xml"),
+    ("application/trig", "application/trig", "trig"),
+    ("application/n-quads", "application/n-quads", "nquads"),
+    ("*/*", "text/turtle", "turtle"),
+])
+def test_construct_graphs_are_negotiated(client, accept, media_type, parse_as):
+    response = client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": accept})
+    assert response.status_code == 200, response.data
+    assert response.mimetype == media_type
+    graph = Graph().parse(data=response.data, format=parse_as)
+    assert {str(o) for o in graph.objects(URIRef(EVENT), None)} == EXPECTED_PERFORMERS
+
+
+def test_unacceptable_format_is_406_listing_what_is_offered(client):
+    response = client.get("/sparql", query_string={"query": PERFORMERS}, headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert b"application/sparql-results+json" in response.data and b"text/csv" in response.data
+
+
+def test_default_graph_is_the_union_and_graph_shows_each_source(client):
+    query = PREFIXES + f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{EVENT}> schema:startDate ?d }} }}"
+    response = client.get("/sparql", query_string={"query": query, "format": "json"})
+    graphs = {b["g"]["value"] for b in json.loads(response.data)["results"]["bindings"]}
+    assert graphs and all(g.startswith(f"{BASE}graph/") for g in graphs)
+
+
+def test_dataset_parameters_restrict_the_default_graph(client):
+    unknown = {"query": PERFORMERS, "format": "json", "default-graph-uri": "http://unknown.example/g"}
+    response = client.get("/sparql", query_string=unknown)
+    assert response.status_code == 200
+    assert json.loads(response.data)["results"]["bindings"] == []
+
+
+def test_service_description_for_machines(client):
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.data, format="turtle")
+    service = URIRef(f"{BASE}sparql")
+    assert (service, SD.endpoint, service) in graph
+    assert (service, SD.feature, SD.UnionDefaultGraph) in graph
+    names = {str(n) for n in graph.objects(None, SD.name)}
+    assert f"{BASE}graph/ontology" in names and len(names) > 2
+
+
+def test_a_browser_gets_a_query_form_and_an_html_table(client):
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    form = client.get("/sparql", headers=browser)
+    assert form.status_code == 200 and form.mimetype == "text/html"
+    assert b"<textarea" in form.data
+    table = client.get("/sparql", query_string={"query": PERFORMERS}, headers=browser)
+    assert table.mimetype == "text/html"
+    assert b"<table" in table.data and b"carlo-borzaga" in table.data
+
+
+@pytest.mark.parametrize("request_kwargs, status, says", [
+    ({"query_string": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, b"line"),
+    ({"query_string": {"query": "SELECT * WHERE { ?s ?p ?o \x00 }"}}, 400, b""),
+    ({"query_string": b"query=SELECT%20%FF%FE"}, 400, b"UTF-8"),
+    ({"method": "POST", "data": b"query=SELECT", "content_type": "text/plain"}, 400, b"content type"),
+    ({"query_string": [("query", PERFORMERS), ("query", ASK_START)]}, 400, b"exactly one"),
+    ({"method": "POST", "data": {"update": "INSERT DATA { <a:a> <a:b> <a:c> }"}}, 403, b"read-only"),
+    ({"method": "POST", "data": b"INSERT DATA { <a:a> <a:b> <a:c> }",
+      "content_type": "application/sparql-update"}, 403, b"read-only"),
+    ({"query_string": {"query": "INSERT DATA { <a:a> <a:b> <a:c> }"}}, 403, b"read-only"),
+    ({"query_string": {"query": "SELECT * WHERE { ?s ?p ?o } # " + "x" * 70_000}}, 413, b"max_request_bytes"),
+])
+def test_bad_requests_are_4xx_with_a_reason_never_a_traceback(client, request_kwargs, status, says):
+    kwargs = dict(request_kwargs)
+    method = kwargs.pop("method", "GET")
+    response = client.open("/sparql", method=method, **kwargs)
+    assert response.status_code == status, response.data
+    assert says in response.data
+    assert b"Traceback" not in response.data and b"/work/" not in response.data
+
+
+def test_an_update_changes_nothing(client):
+    before = client.get("/health").get_json()["triples"]
+    client.post("/sparql", data={"update": f"DELETE WHERE {{ <{EVENT}> ?p ?o }}"})
+    client.post("/sparql", data={"query": f"DELETE WHERE {{ <{EVENT}> ?p ?o }}"})
+    assert client.get("/health").get_json()["triples"] == before
+    response = client.get("/sparql", query_string={"query": ASK_START, "format": "json"})
+    assert json.loads(response.data)["boolean"] is True
+
+
+def test_repeated_get_is_revalidated_by_etag(client):
+    first = client.get("/sparql", query_string={"query": PERFORMERS, "format": "json"})
+    etag = first.headers["ETag"]
+    again = client.get("/sparql", query_string={"query": PERFORMERS, "format": "json"},
+                       headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    other = client.get("/sparql", query_string={"query": PERFORMERS, "format": "csv"})
+    assert other.headers["ETag"] != etag
+
+
+def test_gzip_when_asked(client):
+    query = "SELECT * WHERE { ?s ?p ?o } LIMIT 200"
+    response = client.get("/sparql", query_string={"query": query, "format": "json"},
+                          headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert len(json.loads(gzip.decompress(response.data))["results"]["bindings"]) == 200
+
+
+def test_head_and_options_with_cors(client):
+    head = client.head("/sparql", query_string={"query": ASK_START, "format": "json"})
+    assert head.status_code == 200 and head.data == b""
+    assert head.headers["Access-Control-Allow-Origin"] == "*"
+    options = client.options("/sparql", headers={"Origin": "https://example.org",
+                                                 "Access-Control-Request-Method": "POST"})
+    assert options.status_code == 200
+    assert "POST" in options.headers["Access-Control-Allow-Methods"]
+    assert "Access-Control-Allow-Credentials" not in options.headers
+
+
+def test_health_reports_version_and_triples(client, built):
+    version, _ = built
+    health = client.get("/health").get_json()
+    assert health == {"status": "ok", "version": version.version, "triples": version.triples}
+
+
+@pytest.fixture(scope="module")
+def capped_client(settings, dist_dir):
+    from cisem_graph.web import create_app
+
+    app = create_app(settings.replace(dist_dir=dist_dir, result_limit=3))
+    yield app.test_client()
+    app.extensions["cisem_graph"].store.close()
+
+
+def test_result_cap_is_said_never_silent(capped_client):
+    query = "SELECT * WHERE { ?s ?p ?o } LIMIT 1000000"
+    response = capped_client.get("/sparql", query_string={"query": query, "format": "json"})
+    body = json.loads(response.data)
+    assert len(body["results"]["bindings"]) == 3
+    assert body["truncated"] is True
+    assert response.headers["X-Result-Truncated"] == "true"
+    assert response.headers["X-Result-Limit"] == "3"
