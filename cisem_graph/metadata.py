@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from .formats import GRAPH_FORMATS
-from .namespaces import DCATAPIT, PREFIXES, SD, dataset_iri, graph_iri
+from .namespaces import DCAT_VERSION, DCATAPIT, PREFIXES, SD, dataset_iri, graph_iri
 from .sources import METADATA_GRAPH, Sources
 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -49,7 +49,7 @@ def describe_dataset(sources: Sources, version: str) -> Graph:
     g.add((ds, DCTERMS.license, LICENSE))
     g.add((ds, DCTERMS.language, URIRef("http://publications.europa.eu/resource/authority/language/ITA")))
     g.add((ds, DCTERMS.language, URIRef("http://publications.europa.eu/resource/authority/language/ENG")))
-    g.add((ds, DCAT.version, Literal(version)))
+    g.add((ds, DCAT_VERSION, Literal(version)))
     g.add((ds, VOID.sparqlEndpoint, URIRef(f"{base}sparql")))
     g.add((ds, VOID.uriSpace, Literal(f"{base}id/")))
     g.add((ds, VOID.feature, URIRef("http://www.w3.org/ns/formats/N-Quads")))

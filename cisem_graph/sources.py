@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
@@ -31,6 +32,18 @@ class Sources:
     dataset: Dataset
     graph_files: dict[URIRef, Path]
     settings: Settings
+
+    @cached_property
+    def union(self) -> Graph:
+        """Every named graph merged into one plain graph, for lookups and SHACL.
+
+        rdflib's union view of a ``Dataset`` warns on every read; a merged graph does not.
+        """
+        merged = Graph()
+        bind_prefixes(merged, self.settings.base_iri)
+        for graph_id in self.graph_files:
+            merged += self.dataset.graph(graph_id)
+        return merged
 
     @property
     def ontology(self) -> Graph:

@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes * 3 + 1024, JSON_SORT_KEYS=False)
     app.extensions[EXTENSION] = Publisher(settings, store or open_store(settings),
                                           AnswerCache(settings.cache_entries))
-    logging.getLogger("cisem_graph").setLevel(logging.INFO)
+    _init_logging()
 
     from . import site, sparql
 
@@ -44,6 +44,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     errors.init_app(app)
     app.after_request(_common_headers)
     return app
+
+
+def _init_logging() -> None:
+    """Query log lines (duration, size, outcome) go to stderr unless the host configured logging."""
+    logger = logging.getLogger("cisem_graph")
+    logger.setLevel(logging.INFO)
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
 
 
 def get_publisher() -> Publisher:
