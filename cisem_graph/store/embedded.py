@@ -1,0 +1,172 @@
+"""The embedded store: one immutable pyoxigraph store directory per dataset version.
+
+The build writes the directory once (``write_store``); ``EmbeddedStore`` serves it through a pool of
+supervised query processes (``store.worker``) that open it read-only, so the OS page cache shares
+it between them, a runaway query is killed at the time-out and a crash costs one query.
+
+The dataset a query sees: the Protocol's ``default-graph-uri``/``named-graph-uri`` when given;
+otherwise the query's own FROM / FROM NAMED, which pyoxigraph reads as names of local graphs (it
+never fetches them; an unknown graph is empty); otherwise the published dataset, whose default
+graph is the union of the named graphs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import DefaultGraph, NamedNode, RdfFormat
+from pyoxigraph import Store as OxStore
+
+from ..config import Settings
+from ..errors import LoadError, NotAcceptable, QueryError, StoreUnavailable
+from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format
+from ..namespaces import project_prefixes
+from .base import ASK, CONSTRUCT, GRAPH_FORMS, SELECT, Answer, PreparedQuery, Store
+from .worker import WorkerPool, unwrap
+
+#: Seconds beyond the time-out after which a query process ends itself (its parent should have).
+_HARD_LIMIT_SLACK = 5.0
+
+
+@dataclass(frozen=True)
+class TextDatasetQuery(PreparedQuery):
+    """A query whose own FROM / FROM NAMED choose its dataset (no Protocol graph arguments).
+
+    ``default_graphs``/``named_graphs`` repeat what the guards read from the text, for display;
+    the engine applies the clauses itself, resolving prefixes and the query's BASE.
+    """
+
+
+def write_store(path: Path, nquads: bytes) -> None:
+    """Create the store directory of a dataset version at ``path`` from N-Quads.
+
+    Every quad must be in a named graph: the published default graph is their union.
+    """
+    path = Path(path)
+    if path.exists() and any(path.iterdir()):
+        raise FileExistsError(f"{path} exists and is not empty; a dataset version is immutable")
+    try:
+        store = OxStore(str(path))
+        try:
+            try:
+                store.bulk_load(nquads, RdfFormat.N_QUADS)
+            except SyntaxError as exc:  # data errors carry their position as attributes
+                raise LoadError(exc.msg, file="N-Quads", line=exc.lineno) from None
+            outside = sum(1 for _ in store.quads_for_pattern(None, None, None, DefaultGraph()))
+            if outside:
+                raise LoadError(f"{outside} triple(s) are in no named graph; every published "
+                                "triple belongs to the graph of its source", file="N-Quads")
+            store.optimize()
+            store.flush()
+        finally:
+            del store  # closes the database, also when a traceback keeps this frame
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+
+
+class EmbeddedStore(Store):
+    """A dataset version on disk, queried in supervised, read-only pyoxigraph processes."""
+
+    write_store = staticmethod(write_store)
+
+    def __init__(self, store_path: Path, version: str, settings: Settings) -> None:
+        store_path = Path(store_path)
+        if not store_path.is_dir():
+            raise StoreUnavailable(
+                f"Dataset version {version} has no store; build it with `cisem-graph build`.")
+        self.store_path = store_path
+        self.settings = settings
+        self._version = version
+        self._count: int | None = None
+        self._count_lock = threading.Lock()
+        config = {
+            "path": str(store_path.resolve()),
+            "result_limit": settings.result_limit,
+            "prefixes": project_prefixes(settings.base_iri),
+            "hard_limit": settings.query_timeout + _HARD_LIMIT_SLACK,
+        }
+        self._pool = WorkerPool(config, size=settings.query_processes,
+                                max_pending=settings.max_pending, timeout=settings.query_timeout)
+
+    def __repr__(self) -> str:
+        return f"<EmbeddedStore version={self._version}>"
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def prepare(
+        self,
+        text: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> PreparedQuery:
+        from . import guards
+
+        s = self.settings
+        info = guards.analyze(text, max_bytes=s.max_request_bytes, max_nesting=s.max_nesting,
+                              service_allowlist=s.service_allowlist)
+        if default_graphs or named_graphs:
+            graphs = (tuple(default_graphs or ()), tuple(named_graphs or ()))
+            _check_iris(graphs[0] + graphs[1])
+            return PreparedQuery(text, info.form, *graphs)
+        if info.from_graphs or info.from_named_graphs:
+            return TextDatasetQuery(text, info.form, tuple(info.from_graphs),
+                                    tuple(info.from_named_graphs))
+        return PreparedQuery(text, info.form)
+
+    def execute(self, query: PreparedQuery, fmt: Format) -> Answer:
+        if fmt not in (GRAPH_FORMATS if query.returns_graph else RESULT_FORMATS):
+            kind = "graph" if query.returns_graph else "result"
+            raise NotAcceptable(f"A {query.form} answer cannot be written as {fmt.name}; "
+                                f"{kind} formats fit it.")
+        if isinstance(query, TextDatasetQuery):
+            request = ("query", query.text, False, None, None, fmt.name)
+        elif query.default_graphs is None and query.named_graphs is None:
+            request = ("query", query.text, True, None, None, fmt.name)
+        else:
+            request = ("query", query.text, False, tuple(query.default_graphs or ()),
+                       tuple(query.named_graphs or ()), fmt.name)
+        _, body, kind, count, truncated = unwrap(self._pool.run(request))
+        if kind == "GRAPH":
+            form = query.form if query.form in GRAPH_FORMS else CONSTRUCT
+        else:
+            form = SELECT if kind == "SELECT" else ASK
+        return Answer(body, fmt, form, count, truncated)
+
+    def triple_count(self) -> int:
+        with self._count_lock:  # immutable version: counted once
+            if self._count is None:
+                _, self._count = unwrap(self._pool.run(("count",)))
+            return self._count
+
+    def warm(self) -> None:
+        """Start the query processes now (0.15 s each) instead of at the first queries."""
+        self._pool.warm()
+
+    def status(self) -> dict:
+        """Query processes: how many run, are busy and wait, and their pids."""
+        return self._pool.status()
+
+    def close(self) -> None:
+        """Stop the query processes; queries in flight may finish within the time-out."""
+        self._pool.close()
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _check_iris(iris: Sequence[str]) -> None:
+    for iri in iris:
+        try:
+            NamedNode(iri)
+        except ValueError as exc:
+            raise QueryError(f"Graph name {iri!r} is not an absolute IRI ({exc}).") from None
