@@ -15,8 +15,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import RdfFormat
-from pyoxigraph import Store as OxStore
 from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
@@ -26,6 +24,7 @@ from .formats import by_name
 from .metadata import DUMP_FORMATS, DUMP_NAME, describe_dataset
 from .namespaces import bind_prefixes, project_prefixes
 from .sources import Sources, load_sources
+from .store.embedded import write_store
 from .validate import Finding, validate, violations
 
 __all__ = ["DatasetVersion", "build", "load_sources", "open_current", "Sources"]
@@ -153,15 +152,6 @@ def write_version(out: Path, version: str, base: str, triples: int,
     switch_current(out, version)
     prune(out, keep=KEEP_VERSIONS)
     return DatasetVersion(version, target, base, triples, sums)
-
-
-def write_store(path: Path, data: bytes) -> None:
-    """An on-disk pyoxigraph store, loaded once and then only ever opened read-only."""
-    store = OxStore(str(path))
-    store.bulk_load(data, format=RdfFormat.N_QUADS)
-    store.flush()
-    store.optimize()
-    del store
 
 
 def switch_current(out: Path, version: str) -> None:
