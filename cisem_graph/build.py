@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph
@@ -45,6 +46,8 @@ class DatasetVersion:
     base_iri: str
     triples: int
     files: dict[str, str] = field(default_factory=dict)  # dump file name -> sha256
+    #: when this version was first written (UTC, ISO 8601): Last-Modified and dct:modified
+    created: str = ""
 
     @property
     def store_path(self) -> Path:
@@ -137,12 +140,15 @@ def write_version(out: Path, version: str, base: str, triples: int,
             sums[name] = hashlib.sha256(body).hexdigest()
         (staging / CHECKSUMS).write_text("".join(f"{h}  {n}\n" for n, h in sorted(sums.items())))
         write_store(staging / STORE_DIR, dumps[f"{DUMP_NAME}.nq"])
-        manifest = {"version": version, "base_iri": base, "triples": triples, "files": sums}
+        created = datetime.now(UTC).replace(microsecond=0).isoformat()
+        manifest = {"version": version, "base_iri": base, "triples": triples, "files": sums,
+                    "created": created}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         target = out / version
         if (target / MANIFEST).is_file():
             # Same content, already written (and perhaps being served): keep it as it is.
             shutil.rmtree(staging)
+            created = json.loads((target / MANIFEST).read_text())["created"]
         else:
             shutil.rmtree(target, ignore_errors=True)
             staging.rename(target)
@@ -151,7 +157,7 @@ def write_version(out: Path, version: str, base: str, triples: int,
         raise
     switch_current(out, version)
     prune(out, keep=KEEP_VERSIONS)
-    return DatasetVersion(version, target, base, triples, sums)
+    return DatasetVersion(version, target, base, triples, sums, created)
 
 
 def switch_current(out: Path, version: str) -> None:
@@ -183,4 +189,4 @@ def open_current(out: Path) -> DatasetVersion:
         raise LoadError("no built dataset version here: run `cisem-graph build` first",
                         file=str(out.name)) from exc
     return DatasetVersion(manifest["version"], path, manifest["base_iri"], manifest["triples"],
-                          manifest["files"])
+                          manifest["files"], manifest.get("created", ""))

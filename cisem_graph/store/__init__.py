@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..config import Settings
 from ..errors import ConfigError
 from .base import Answer, PreparedQuery, Store
 
+if TYPE_CHECKING:
+    from ..build import DatasetVersion
+
 __all__ = ["Answer", "PreparedQuery", "Store", "open_store"]
 
 
-def open_store(settings: Settings) -> Store:
-    """The embedded store over the current dataset version in ``settings.dist_dir``."""
+def open_store(settings: Settings, version: DatasetVersion | None = None) -> Store:
+    """The embedded store over a dataset version (default: the current one in ``dist_dir``)."""
     from ..build import open_current
     from .embedded import EmbeddedStore
 
-    version = open_current(settings.dist_dir)
+    version = version or open_current(settings.dist_dir)
     if version.base_iri != settings.base_iri:
         raise ConfigError(
             f"the built dataset uses base {version.base_iri!r} but base_iri is "

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, request
 
+from ..build import DatasetVersion, open_current
 from ..config import Settings
 from ..store import open_store
 from ..store.base import Store
@@ -26,6 +27,8 @@ class Publisher:
     settings: Settings
     store: Store
     cache: AnswerCache
+    #: the built version served: its dumps, checksums and creation time
+    release: DatasetVersion
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
@@ -33,8 +36,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes * 3 + 1024, JSON_SORT_KEYS=False)
-    app.extensions[EXTENSION] = Publisher(settings, store or open_store(settings),
-                                          AnswerCache(settings.cache_entries))
+    release = open_current(settings.dist_dir)
+    store = store or open_store(settings, release)
+    app.extensions[EXTENSION] = Publisher(settings, store, AnswerCache(settings.cache_entries), release)
     _init_logging()
 
     from . import site, sparql
@@ -62,6 +66,10 @@ def get_publisher() -> Publisher:
 
 def get_store() -> Store:
     return get_publisher().store
+
+
+def get_release() -> DatasetVersion:
+    return get_publisher().release
 
 
 def get_settings() -> Settings:
