@@ -24,6 +24,8 @@ class Format:
     rdflib: str | None = None
     dataset: bool = False
     text: bool = True
+    #: other short names a ``format=`` parameter may use (SPARQLWrapper sends rdflib-style names)
+    keys: tuple[str, ...] = field(default=())
 
     @property
     def content_type(self) -> str:
@@ -42,7 +44,10 @@ RESULT_FORMATS: tuple[Format, ...] = (
 )
 
 GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", "ttl", ("application/x-turtle",), "turtle"),
+    # Turtle is N3's subset for RDF: N3 clients (SPARQLWrapper's N3) get Turtle
+    Format("turtle", "text/turtle", "ttl",
+           ("application/x-turtle", "text/n3", "text/rdf+n3", "application/rdf+n3"), "turtle",
+           keys=("n3",)),
     Format("ntriples", "application/n-triples", "nt", ("text/plain",), "nt"),
     Format("jsonld", "application/ld+json", "jsonld", ("application/json",), "json-ld"),
     Format("rdfxml", "application/rdf+xml", "rdf", ("application/xml", "text/xml"), "xml"),
@@ -51,6 +56,10 @@ GRAPH_FORMATS: tuple[Format, ...] = (
 )
 
 HTML = Format("html", "text/html", "html", ("application/xhtml+xml",))
+
+#: what a resource document (``/doc/…``, ``/graph/…``) is offered in: the graph formats first, so a
+#: bare ``*/*`` gets Turtle, while browsers, which rank ``text/html`` above ``*/*``, get the page
+DOCUMENT_FORMATS: tuple[Format, ...] = (*GRAPH_FORMATS, HTML)
 
 _BY_NAME = {f.name: f for f in (*RESULT_FORMATS, *GRAPH_FORMATS, HTML)}
 
@@ -67,9 +76,20 @@ def lookup(token: str, formats: tuple[Format, ...]) -> Format | None:
     """A ``format=`` parameter: a short name, a suffix or a media type."""
     token = token.strip().lower()
     for f in formats:
-        if token in (f.name, f.extension, *f.media_types):
+        if token in (f.name, f.extension, f.rdflib, *f.keys, *f.media_types):
             return f
     return None
+
+
+def pick(tokens: tuple[str, ...], formats: tuple[Format, ...]) -> Format:
+    """The first ``format=`` token that names an offered format; 406 when none does."""
+    for token in tokens:
+        fmt = lookup(token, formats)
+        if fmt is not None:
+            return fmt
+    raise NotAcceptable(f"format {', '.join(tokens)!r} is not offered here. Offered: "
+                        + ", ".join(f.name for f in formats),
+                        offered=[f.media_type for f in formats])
 
 
 def negotiate(accept, formats: tuple[Format, ...]) -> Format:

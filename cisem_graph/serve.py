@@ -29,7 +29,9 @@ class PublisherServer(BaseApplication):
             "accesslog": "-",
             "errorlog": "-",
             "loglevel": "info",
-            "limit_request_line": max(8190, min(s.max_request_bytes * 3 + 1024, 65534)),
+            # gunicorn caps the request line at 8190 unless unlimited (0); the app itself refuses
+            # a query string over max_request_bytes with a 413 that names the setting
+            "limit_request_line": 0,
             "proc_name": "cisem-graph",
         }
         for key, value in options.items():

@@ -23,7 +23,8 @@ class ProtocolRequest:
     query: str | None
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    format: str | None = None
+    #: ``format=`` / ``output=`` tokens in order (SPARQLWrapper sends names and media-type lists)
+    formats: tuple[str, ...] = ()
 
     @property
     def dataset(self) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
@@ -71,12 +72,13 @@ def _assemble(params: list[tuple[str, str]], body_query: str | None) -> Protocol
         queries = [*queries, body_query]
     if len(queries) > 1:
         raise QueryError("send exactly one query: this request has several")
-    formats = values.get("format") or values.get("output") or [None]
+    formats = tuple(token.strip() for key in ("format", "output")
+                    for value in values.get(key, []) for token in value.split(",") if token.strip())
     return ProtocolRequest(
         query=queries[0] if queries else None,
         default_graphs=tuple(values.get("default-graph-uri", [])),
         named_graphs=tuple(values.get("named-graph-uri", [])),
-        format=formats[-1],
+        formats=formats,
     )
 
 

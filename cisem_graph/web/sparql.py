@@ -14,8 +14,8 @@ import time
 
 from flask import Blueprint, Response, render_template, request
 
-from ..errors import CisemError, NotAcceptable
-from ..formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, by_name, lookup, negotiate
+from ..errors import CisemError
+from ..formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, by_name, negotiate, pick
 from ..store.base import Answer, PreparedQuery
 from . import get_publisher, get_settings, get_store, protocol
 from .service import service_description
@@ -31,13 +31,13 @@ def endpoint() -> Response:
     settings = get_settings()
     req = protocol.read(request, settings.max_request_bytes)
     if req.query is None:
-        return describe_service(req.format)
+        return describe_service(req.formats)
     started = time.perf_counter()
     outcome, answer = "error", None
     try:
         default_graphs, named_graphs = req.dataset
         prepared = get_store().prepare(req.query, default_graphs, named_graphs)
-        fmt = choose_format(prepared, req.format)
+        fmt = choose_format(prepared, req.formats)
         if fmt is HTML:
             outcome = "html"
             return results_page(prepared)
@@ -52,16 +52,10 @@ def endpoint() -> Response:
                  answer.count if answer else "-", answer.truncated if answer else "-")
 
 
-def choose_format(prepared: PreparedQuery, name: str | None) -> Format:
+def choose_format(prepared: PreparedQuery, tokens: tuple[str, ...]) -> Format:
     """``format=`` wins (browsers cannot set Accept); else the Accept header with q-values."""
-    formats = GRAPH_FORMATS if prepared.returns_graph else RESULT_FORMATS
-    if name:
-        fmt = lookup(name, (*formats, HTML))
-        if fmt is None:
-            raise NotAcceptable(f"format {name!r} is not offered for a {prepared.form} query. "
-                                "Offered: " + ", ".join(f.name for f in formats))
-        return fmt
-    return negotiate(request.accept_mimetypes, (*formats, HTML))
+    formats = (*(GRAPH_FORMATS if prepared.returns_graph else RESULT_FORMATS), HTML)
+    return pick(tokens, formats) if tokens else negotiate(request.accept_mimetypes, formats)
 
 
 def answer_query(prepared: PreparedQuery, fmt: Format) -> tuple[Response, Answer, str]:
@@ -70,7 +64,7 @@ def answer_query(prepared: PreparedQuery, fmt: Format) -> tuple[Response, Answer
     cacheable = request.method in ("GET", "HEAD")
     key = cache_key(publisher.store.version, prepared, fmt)
     etag = f'"{key[:32]}"'
-    if cacheable and etag in request.if_none_match:
+    if cacheable and request.if_none_match.contains(key[:32]):
         response = Response(status=304)
         response.headers.update(answer_headers(etag))
         return response, None, "not-modified"
@@ -125,12 +119,10 @@ def results_page(prepared: PreparedQuery) -> Response:
     return Response(html, content_type=HTML.content_type, headers={"Vary": "Accept"})
 
 
-def describe_service(name: str | None) -> Response:
+def describe_service(tokens: tuple[str, ...]) -> Response:
     """No query: the Service Description for machines, the query form for browsers."""
     offers = (*GRAPH_FORMATS, HTML)
-    fmt = lookup(name, offers) if name else negotiate(request.accept_mimetypes, offers)
-    if fmt is None:
-        raise NotAcceptable("format not offered: " + ", ".join(f.name for f in offers))
+    fmt = pick(tokens, offers) if tokens else negotiate(request.accept_mimetypes, offers)
     if fmt is HTML:
         html = render_template("sparql.html", query=None, answer=None, table=None, graph_text=None,
                                result_limit=get_settings().result_limit)
