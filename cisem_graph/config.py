@@ -41,12 +41,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("result_limit", 100_000, "Most rows or triples in one query answer; more are cut off"),
     Setting("max_request_bytes", 65_536, "Largest accepted request body or query string, in bytes"),
     Setting("max_nesting", 200, "Deepest nesting of brackets a query may have"),
+    Setting("max_chain", 1000, "Longest chain of operators, clauses or triple patterns in a query"),
     Setting("query_processes", 2, "Isolated query processes per WSGI worker"),
     Setting("max_pending", 8, "Queries that may wait for a query process before 503 Retry-After"),
     Setting("service_allowlist", (), "SERVICE endpoints a query may name (space-separated IRIs)"),
     Setting("cache_entries", 512, "Serialized answers kept per worker for repeated GET queries"),
     Setting("cors_origin", "*", "Access-Control-Allow-Origin sent on read responses"),
     Setting("admin_token", None, "Token that enables the admin endpoints (off when unset)"),
+    Setting("publisher_name", None, "Name of the organization that publishes the dataset "
+            "(dct:publisher in /dataset; none is stated when unset)"),
+    Setting("publisher_url", None, "Web site of the publisher (its IRI in /dataset)"),
+    Setting("publisher_identifier", None, "Identifier of the publisher, e.g. its IPA code "
+            "(dct:identifier of the publisher, as DCAT-AP_IT asks)"),
+    Setting("contact_email", None, "Contact address for the dataset (dcat:contactPoint; "
+            "none when unset)"),
+    Setting("sitemap_limit", 50_000, "Most URLs in one sitemap file; more make a sitemap index"),
 )
 
 _PATH_SETTINGS = {"root", "data_dir", "ontology_dir", "shapes_dir", "dist_dir"}
@@ -70,16 +79,28 @@ class Settings:
     result_limit: int = 100_000
     max_request_bytes: int = 65_536
     max_nesting: int = 200
+    max_chain: int = 1000
     query_processes: int = 2
     max_pending: int = 8
     service_allowlist: tuple[str, ...] = field(default_factory=tuple)
     cache_entries: int = 512
     cors_origin: str = "*"
     admin_token: str | None = None
+    publisher_name: str | None = None
+    publisher_url: str | None = None
+    publisher_identifier: str | None = None
+    contact_email: str | None = None
+    sitemap_limit: int = 50_000
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
             raise ConfigError(f"base_iri must end with '/' or '#': {self.base_iri!r}")
+        if self.sitemap_limit < 1:
+            raise ConfigError(f"sitemap_limit must be at least 1: {self.sitemap_limit!r}")
+        if self.publisher_url and not self.publisher_url.startswith(("https://", "http://")):
+            raise ConfigError(f"publisher_url must be an http(s) URL: {self.publisher_url!r}")
+        if (self.publisher_url or self.publisher_identifier) and not self.publisher_name:
+            raise ConfigError("publisher_url and publisher_identifier need publisher_name")
         root = Path(self.root)
         object.__setattr__(self, "root", root)
         for name, sub in (("data_dir", "data"), ("ontology_dir", "ontology"),

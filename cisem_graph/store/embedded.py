@@ -25,6 +25,7 @@ from ..config import Settings
 from ..errors import LoadError, NotAcceptable, QueryError, StoreUnavailable
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..namespaces import project_prefixes
+from . import guards
 from .base import ASK, CONSTRUCT, GRAPH_FORMS, SELECT, Answer, PreparedQuery, Store
 from .worker import WorkerPool, unwrap
 
@@ -106,11 +107,9 @@ class EmbeddedStore(Store):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> PreparedQuery:
-        from . import guards
-
         s = self.settings
         info = guards.analyze(text, max_bytes=s.max_request_bytes, max_nesting=s.max_nesting,
-                              service_allowlist=s.service_allowlist)
+                              service_allowlist=s.service_allowlist, max_chain=s.max_chain)
         if default_graphs or named_graphs:
             graphs = (tuple(default_graphs or ()), tuple(named_graphs or ()))
             _check_iris(graphs[0] + graphs[1])

@@ -557,7 +557,9 @@ def test_close_leaves_no_processes(tmp_path):
 
 @pytest.fixture
 def guards():
-    return pytest.importorskip("cisem_graph.store.guards")
+    from cisem_graph.store import guards
+
+    return guards
 
 
 @pytest.mark.parametrize(("text", "form"), [
