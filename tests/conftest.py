@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,3 +64,52 @@ def app(settings, dist_dir):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(dist_dir):
+    """Start the real ``cisem-graph serve`` on a free loopback port: ``with live_server(**env) as
+    (process, url):``, where ``env`` adds ``CISEM_*`` variables. Stopped when the block ends."""
+
+    @contextmanager
+    def start(**env: str) -> Iterator[tuple[subprocess.Popen, str]]:
+        port = free_port()
+        environ = {**os.environ, "CISEM_DIST_DIR": str(dist_dir), **env}
+        cmd = [sys.executable, "-m", "cisem_graph", "serve", "--port", str(port)]
+        # The server's log goes to a file, not a pipe nobody drains (a full pipe blocks it).
+        with tempfile.TemporaryFile() as log:
+            proc = subprocess.Popen(cmd, env=environ, stdout=subprocess.DEVNULL, stderr=log)
+
+            def fail(why: str) -> None:
+                log.seek(0)
+                pytest.fail(f"{why}: " + log.read().decode(errors="replace")[-2000:])
+
+            url = f"http://127.0.0.1:{port}"
+            try:
+                deadline = time.monotonic() + 30
+                while True:
+                    try:
+                        urllib.request.urlopen(url + "/health", timeout=1).read()
+                        break
+                    except OSError:
+                        if proc.poll() is not None:
+                            fail("server exited")
+                        if time.monotonic() > deadline:
+                            fail("server did not answer /health within 30 s")
+                        time.sleep(0.2)
+                yield proc, url
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(10)
+
+    return start
