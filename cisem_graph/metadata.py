@@ -1,18 +1,35 @@
-"""The generated graph that describes the dataset itself (DCAT, DCAT-AP_IT and VoID).
+"""The graph that describes the dataset itself (DCAT, DCAT-AP_IT and VoID), in two parts.
 
-It is derived from the parsed sources, never written by hand, so counts and graph lists cannot
-drift. It carries no build time: the same input gives the same bytes.
+``describe_dataset`` runs at build time and becomes the named graph ``graph/metadata``: everything
+that follows from the sources (titles, licence, languages, themes, named graphs and their sizes,
+class and property partitions, distributions, the SPARQL service). It carries no build time, so the
+same input gives the same bytes, and its ``void:triples`` counts the whole published dataset,
+itself included (the count is a fixed point: adding the count adds one triple).
+
+``release_facts`` runs when ``/dataset`` is served and adds what cannot be inside the dumps it
+describes, or belongs to the deployment rather than to the data: each dump's byte size and SHA-256
+(a dump cannot contain its own checksum), when the version was written (``dct:modified``), and the
+publisher and contact point as configured. Nothing is stated that the settings do not say: with no
+``publisher_name`` there is no ``dct:publisher``.
 """
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, VOID, XSD
 
 from .formats import GRAPH_FORMATS
-from .namespaces import DCAT_VERSION, DCATAPIT, PREFIXES, SD, dataset_iri, graph_iri
-from .sources import METADATA_GRAPH, Sources
+from .namespaces import DCAT_VERSION, DCATAPIT, PREFIXES, SD, dataset_iri, graph_iri, project_prefixes
+from .sources import METADATA_GRAPH, ONTOLOGY_GRAPH, Sources
 
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 DUMP_NAME = "cisem"
 #: the EU file-type authority terms for each dump
@@ -22,51 +39,155 @@ _FILE_TYPES = {
 }
 IANA = "https://www.iana.org/assignments/media-types/"
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+DATA_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
+FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
 DUMP_FORMATS = ("trig", "nquads", "turtle", "ntriples", "jsonld")
+
+TITLE = {
+    "it": "Rete dell'economia sociale della provincia di Cuneo",
+    "en": "Social-economy network of the province of Cuneo",
+}
+DESCRIPTION = {
+    "it": "Grafo di conoscenza del Comitato Imprenditorialità Sociale e Microcredito (CISeM) della "
+          "Camera di Commercio di Cuneo, delle organizzazioni, persone ed eventi collegati, "
+          "con la fonte di ogni fatto.",
+    "en": "Knowledge graph of the Social Entrepreneurship and Microcredit Committee (CISeM) of the "
+          "Chamber of Commerce of Cuneo, the organizations, people and events around it, with the "
+          "source of every fact.",
+}
+#: the EU data themes the dataset is filed under (a classification chosen by the project)
+THEMES = ("ECON", "SOCI")
 
 
 def dump_url(base: str, extension: str) -> URIRef:
     return URIRef(f"{base}dumps/{DUMP_NAME}.{extension}")
 
 
+def distribution_iri(base: str, extension: str) -> URIRef:
+    return URIRef(f"{dataset_iri(base)}#dump-{extension}")
+
+
 def describe_dataset(sources: Sources, version: str) -> Graph:
-    """VoID/DCAT description of the dataset, its named graphs and its dumps."""
+    """VoID/DCAT description of the dataset, its named graphs, partitions and dumps."""
     base = sources.settings.base_iri
     ds = dataset_iri(base)
     g = Graph(identifier=graph_iri(base, METADATA_GRAPH))
     for t in (DCAT.Dataset, DCATAPIT.Dataset, VOID.Dataset):
         g.add((ds, RDF.type, t))
-    g.add((ds, DCTERMS.title, Literal("Rete dell'economia sociale della provincia di Cuneo", lang="it")))
-    g.add((ds, DCTERMS.title, Literal("Social-economy network of the province of Cuneo", lang="en")))
-    g.add((ds, DCTERMS.description, Literal(
-        "Grafo di conoscenza del Comitato Imprenditorialità Sociale e Microcredito (CISeM) della "
-        "Camera di Commercio di Cuneo, delle organizzazioni, persone ed eventi collegati, "
-        "con la fonte di ogni fatto.", lang="it")))
-    g.add((ds, DCTERMS.description, Literal(
-        "Knowledge graph of the Social Entrepreneurship and Microcredit Committee (CISeM) of the "
-        "Chamber of Commerce of Cuneo, the organizations, people and events around it, with the "
-        "source of every fact.", lang="en")))
+    for lang in ("it", "en"):
+        g.add((ds, DCTERMS.title, Literal(TITLE[lang], lang=lang)))
+        g.add((ds, DCTERMS.description, Literal(DESCRIPTION[lang], lang=lang)))
+    g.add((ds, DCTERMS.identifier, Literal(str(ds))))
     g.add((ds, DCTERMS.license, LICENSE))
-    g.add((ds, DCTERMS.language, URIRef("http://publications.europa.eu/resource/authority/language/ITA")))
-    g.add((ds, DCTERMS.language, URIRef("http://publications.europa.eu/resource/authority/language/ENG")))
+    g.add((ds, DCTERMS.language, URIRef(LANGUAGE + "ITA")))
+    g.add((ds, DCTERMS.language, URIRef(LANGUAGE + "ENG")))
+    for theme in THEMES:
+        g.add((ds, DCAT.theme, URIRef(DATA_THEME + theme)))
+    g.add((ds, DCTERMS.accrualPeriodicity, URIRef(FREQUENCY + "IRREG")))
+    g.add((ds, DCAT.landingPage, URIRef(base)))
     g.add((ds, DCAT_VERSION, Literal(version)))
     g.add((ds, VOID.sparqlEndpoint, URIRef(f"{base}sparql")))
     g.add((ds, VOID.uriSpace, Literal(f"{base}id/")))
     g.add((ds, VOID.feature, URIRef("http://www.w3.org/ns/formats/N-Quads")))
-    for prefix in ("schema", "org", "skos", "prov", "dct", "dcat"):
-        g.add((ds, VOID.vocabulary, URIRef(str(PREFIXES[prefix]))))
+    _describe_service(g, base, ds)
+    for keyword in _keywords(sources):
+        g.add((ds, DCAT.keyword, keyword))
+
+    graphs = [(graph_id, sources.dataset.graph(graph_id)) for graph_id in sorted(sources.graph_files)]
     total = 0
-    for graph_id in sorted(sources.graph_files):
-        size = len(sources.dataset.graph(graph_id))
-        total += size
+    for graph_id, graph in graphs:
+        total += len(graph)
         g.add((ds, VOID.subset, graph_id))
         g.add((graph_id, RDF.type, VOID.Dataset))
         g.add((graph_id, RDF.type, SD.NamedGraph))
-        g.add((graph_id, VOID.triples, Literal(size, datatype=XSD.integer)))
-    g.add((ds, VOID.triples, Literal(total, datatype=XSD.integer)))
+        g.add((graph_id, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
+    _partitions(g, ds, base, [graph for _, graph in graphs])
+    _linksets(g, ds, base, sources)
+    _distributions(g, ds, base)
+
+    # The metadata graph is part of the dataset too: count it, its own counts included.
+    meta = graph_iri(base, METADATA_GRAPH)
+    g.add((ds, VOID.subset, meta))
+    g.add((meta, RDF.type, VOID.Dataset))
+    g.add((meta, RDF.type, SD.NamedGraph))
+    size = len(g) + 2  # the two void:triples statements below
+    g.add((meta, VOID.triples, Literal(size, datatype=XSD.integer)))
+    g.add((ds, VOID.triples, Literal(total + size, datatype=XSD.integer)))
+    return g
+
+
+def _describe_service(g: Graph, base: str, ds: URIRef) -> None:
+    service = URIRef(f"{base}sparql")
+    g.add((service, RDF.type, DCAT.DataService))
+    g.add((service, DCAT.endpointURL, service))
+    g.add((service, DCAT.servesDataset, ds))
+    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((service, DCTERMS.license, LICENSE))
+    for lang, title in (("it", "Punto di accesso SPARQL"), ("en", "SPARQL endpoint")):
+        g.add((service, DCTERMS.title, Literal(title, lang=lang)))
+
+
+def _keywords(sources: Sources) -> list[Literal]:
+    """The preferred labels of the SKOS themes of the ontology graph, in every language."""
+    ontology = sources.dataset.graph(graph_iri(sources.settings.base_iri, ONTOLOGY_GRAPH))
+    return sorted({label for concept in ontology.subjects(RDF.type, SKOS.Concept)
+                   for label in ontology.objects(concept, SKOS.prefLabel)
+                   if isinstance(label, Literal)})
+
+
+def _partitions(g: Graph, ds: URIRef, base: str, graphs: Iterable[Graph]) -> None:
+    """``void:classPartition`` (entities per class) and ``void:propertyPartition`` (triples per
+    property) over the source graphs; a statement in two graphs counts in both, as in the total."""
+    members: dict[URIRef, set] = {}
+    per_property: Counter[URIRef] = Counter()
+    for graph in graphs:
+        for s, p, o in graph:
+            per_property[p] += 1
+            if p == RDF.type and isinstance(o, URIRef):
+                members.setdefault(o, set()).add(s)
+    prefixes = project_prefixes(base)
+    used: set[str] = set()
+    for cls in sorted(members):
+        node = URIRef(f"{ds}#class-{_fragment(cls, prefixes)}")
+        g.add((ds, VOID.classPartition, node))
+        g.add((node, VOID["class"], cls))
+        g.add((node, VOID.entities, Literal(len(members[cls]), datatype=XSD.integer)))
+        used.add(_namespace(cls))
+    for prop in sorted(per_property):
+        node = URIRef(f"{ds}#property-{_fragment(prop, prefixes)}")
+        g.add((ds, VOID.propertyPartition, node))
+        g.add((node, VOID.property, prop))
+        g.add((node, VOID.triples, Literal(per_property[prop], datatype=XSD.integer)))
+        used.add(_namespace(prop))
+    g.add((ds, VOID.classes, Literal(len(members), datatype=XSD.integer)))
+    g.add((ds, VOID.properties, Literal(len(per_property), datatype=XSD.integer)))
+    known = {*(str(ns) for ns in PREFIXES.values()), prefixes["cisem"]}
+    for namespace in sorted(used & known):
+        g.add((ds, VOID.vocabulary, URIRef(namespace)))
+
+
+def _linksets(g: Graph, ds: URIRef, base: str, sources: Sources) -> None:
+    """A ``void:Linkset`` for each kind of identity link out of the dataset (Wikidata ``sameAs``)."""
+    wikidata = str(PREFIXES["wd"])
+    sdo_same_as = URIRef(f"{PREFIXES['schema']}sameAs")
+    links = sum(1 for _, _, o in sources.union.triples((None, sdo_same_as, None))
+                if str(o).startswith(wikidata))
+    if not links:
+        return
+    node = URIRef(f"{ds}#links-wikidata")
+    g.add((ds, VOID.subset, node))
+    g.add((node, RDF.type, VOID.Linkset))
+    g.add((node, VOID.subjectsTarget, ds))
+    g.add((node, VOID.objectsTarget, URIRef("http://www.wikidata.org/")))
+    g.add((node, VOID.linkPredicate, sdo_same_as))
+    g.add((node, VOID.triples, Literal(links, datatype=XSD.integer)))
+
+
+def _distributions(g: Graph, ds: URIRef, base: str) -> None:
     for name in DUMP_FORMATS:
         fmt = next(f for f in GRAPH_FORMATS if f.name == name)
-        dist = URIRef(f"{ds}#dump-{fmt.extension}")
+        dist = distribution_iri(base, fmt.extension)
         url = dump_url(base, fmt.extension)
         g.add((ds, VOID.dataDump, url))
         g.add((ds, DCAT.distribution, dist))
@@ -77,4 +198,62 @@ def describe_dataset(sources: Sources, version: str) -> Graph:
         g.add((dist, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
         g.add((dist, DCTERMS.format, URIRef(FILE_TYPE + _FILE_TYPES[name])))
         g.add((dist, DCTERMS.license, LICENSE))
-    return g
+        g.add((dist, DCTERMS.title, Literal(f"{DUMP_NAME}.{fmt.extension}")))
+
+
+def _namespace(iri: URIRef) -> str:
+    text = str(iri)
+    cut = max(text.rfind("#"), text.rfind("/"))
+    return text[:cut + 1]
+
+
+def _fragment(iri: URIRef, prefixes: Mapping[str, str]) -> str:
+    """``schema-Event`` for ``schema:Event``; a short hash where no prefix or a safe name fits."""
+    text = str(iri)
+    for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
+        local = text[len(namespace):]
+        if text.startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_.-]+", local):
+            return f"{prefix}-{local}"
+    return "h" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def release_facts(graph: Graph, base: str, *, files: Mapping[str, str], folder: Path,
+                  created: str, publisher: Mapping[str, str | None],
+                  contact_email: str | None) -> None:
+    """Add what the served version knows and the dumps cannot say about themselves (see above)."""
+    ds = dataset_iri(base)
+    if created:
+        graph.add((ds, DCTERMS.modified, Literal(created, datatype=XSD.dateTime)))
+    for name in DUMP_FORMATS:
+        fmt = next(f for f in GRAPH_FORMATS if f.name == name)
+        file_name = f"{DUMP_NAME}.{fmt.extension}"
+        path = folder / file_name
+        if file_name not in files or not path.is_file():
+            continue
+        dist = distribution_iri(base, fmt.extension)
+        graph.add((dist, DCAT.byteSize, Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)))
+        checksum = BNode(f"checksum-{fmt.extension}")
+        graph.add((dist, SPDX.checksum, checksum))
+        graph.add((checksum, RDF.type, SPDX.Checksum))
+        graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        graph.add((checksum, SPDX.checksumValue, Literal(files[file_name], datatype=XSD.hexBinary)))
+        if created:
+            graph.add((dist, DCTERMS.modified, Literal(created, datatype=XSD.dateTime)))
+    name = publisher.get("name")
+    if name:
+        agent = URIRef(f"{ds}#publisher")
+        graph.add((ds, DCTERMS.publisher, agent))
+        for t in (FOAF.Agent, DCATAPIT.Agent):
+            graph.add((agent, RDF.type, t))
+        graph.add((agent, FOAF.name, Literal(name)))
+        if publisher.get("url"):
+            graph.add((agent, FOAF.homepage, URIRef(publisher["url"])))
+        if publisher.get("identifier"):
+            graph.add((agent, DCTERMS.identifier, Literal(publisher["identifier"])))
+    if contact_email:
+        contact = URIRef(f"{ds}#contact")
+        graph.add((ds, DCAT.contactPoint, contact))
+        for t in (VCARD.Organization, DCATAPIT.Organization):
+            graph.add((contact, RDF.type, t))
+        graph.add((contact, VCARD.fn, Literal(name or contact_email)))
+        graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{contact_email}")))
