@@ -1,8 +1,22 @@
-"""What the publisher says about one thing, asked of the store with one query.
+"""What the publisher says about one thing, asked of the store through its one interface.
 
-The description is built from a SELECT of quads through the store interface, so it works on any
-store kind (embedded or remote) and keeps the named graph of every statement: the thing's own
-statements, its structured values (blank nodes, one level down) and the labels of what it links to.
+Every function here sends SPARQL through ``Store.prepare``/``Store.execute``, so it works on any
+store kind (embedded or remote) and passes the same guards as a public query.
+
+The **description** of a thing ``T`` (``describe``) is one SELECT of quads, so it keeps the named
+graph (the source) of every statement:
+
+1. every statement whose subject is ``T``, in every graph;
+2. the statements of the blank nodes ``T`` points to (its structured values: an address, a virtual
+   location), one level down, from the graph that links them;
+3. the labels (``schema:name``, ``rdfs:label``, ``skos:prefLabel``) and ``rdf:type`` of every other
+   IRI ``T`` points to, from whichever graph gives them: what a page or a search engine needs to
+   show and type a link (an Event's organizer is an Organization named CISeM).
+
+A named graph ``G`` (``describe_graph``) is described by 1–3 for ``G`` plus its contents.
+
+Text never reaches a query unescaped: IRIs are checked (``_check_iri``) and strings are written as
+SPARQL literals by ``sparql_string``.
 """
 
 from __future__ import annotations
@@ -13,44 +27,106 @@ from dataclasses import dataclass
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .errors import CisemError
 from .formats import by_name
-from .namespaces import RDFS, SDO, SKOS, bind_prefixes
+from .namespaces import DCTERMS, RDF, RDFS, SDO, SKOS, bind_prefixes
 from .store.base import Store
 
 LABELS = (SDO.name, RDFS.label, SKOS.prefLabel)
-_LABELS = " ".join(f"<{p}>" for p in LABELS)
+#: what is said of linked things: their labels and their types
+LINK_FACTS = (*LABELS, RDF.type)
+#: what a page shows of the graphs, predicates and types it mentions
+ANNOTATIONS = (*LABELS, DCTERMS.title, DCTERMS.source)
+#: labels the search matches (both languages)
+SEARCHED = (*LABELS, SDO.alternateName)
 
-DESCRIBE_QUADS = """SELECT ?g ?s ?p ?o WHERE {{
-  {{ GRAPH ?g {{ <{iri}> ?p ?o }} BIND(<{iri}> AS ?s) }}
+
+def _values(iris) -> str:
+    return " ".join(f"<{iri}>" for iri in iris)
+
+
+_DESCRIPTION = """{{ GRAPH ?g {{ <{iri}> ?p ?o }} BIND(<{iri}> AS ?s) }}
   UNION {{ GRAPH ?g {{ <{iri}> ?link ?s . ?s ?p ?o FILTER(isBlank(?s)) }} }}
-  UNION {{ <{iri}> ?link ?s FILTER(isIRI(?s) && ?s != <{iri}>)
-          GRAPH ?g {{ ?s ?p ?o VALUES ?p {{ {labels} }} }} }}
-}}"""
+  UNION {{ {{ SELECT DISTINCT ?s WHERE {{ <{iri}> ?link ?s FILTER(isIRI(?s) && ?s != <{iri}>) }} }}
+          GRAPH ?g {{ ?s ?p ?o VALUES ?p {{ {facts} }} }} }}"""
+#: a named graph's description adds what the graph holds
+_CONTENTS = """
+  UNION {{ GRAPH <{iri}> {{ ?s ?p ?o }} BIND(<{iri}> AS ?g) }}"""
+
+EXISTS = "ASK {{ <{iri}> ?p ?o }}"
 
 INCOMING = """SELECT ?s ?p ?label WHERE {{
-  ?s ?p <{iri}> FILTER(isIRI(?s))
-  OPTIONAL {{ ?s <{name}> ?label }}
-}} ORDER BY ?s ?p LIMIT {limit} OFFSET {offset}"""
+  {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(isIRI(?s)) }}
+    ORDER BY ?s ?p LIMIT {limit} OFFSET {offset} }}
+  OPTIONAL {{ ?s ?lp ?label VALUES ?lp {{ {labels} }} }}
+}}"""
+
+ANNOTATE = """SELECT ?s ?p ?o WHERE {{
+  VALUES ?s {{ {iris} }} VALUES ?p {{ {predicates} }} ?s ?p ?o
+}}"""
+
+MEMBERS = """SELECT ?s ?label WHERE {{
+  {{ SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix})) }}
+    ORDER BY ?s LIMIT {limit} OFFSET {offset} }}
+  OPTIONAL {{ ?s ?lp ?label VALUES ?lp {{ {labels} }} }}
+}}"""
+
+KIND_COUNTS = """SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+  ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix}))
+  BIND(STRBEFORE(STRAFTER(STR(?s), {prefix}), "/") AS ?kind)
+}} GROUP BY ?kind ORDER BY ?kind"""
+
+#: the needle is bound by VALUES from an escaped literal, never spliced into the pattern
+SEARCH = """SELECT ?s ?label WHERE {{
+  {{ SELECT DISTINCT ?s WHERE {{
+      VALUES ?needle {{ {needle} }}
+      ?s ?lp ?text VALUES ?lp {{ {searched} }}
+      FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix}) && CONTAINS(LCASE(STR(?text)), LCASE(?needle)))
+    }} ORDER BY ?s LIMIT {limit} }}
+  OPTIONAL {{ ?s ?lp ?label VALUES ?lp {{ {labels} }} }}
+}}"""
+
+
+class DescriptionTooLarge(CisemError):
+    """A description or graph larger than the result cap: never served cut short."""
+
+    status = 500
+    title = "Description too large"
 
 
 @dataclass(frozen=True)
-class Incoming:
-    subject: URIRef
-    predicate: URIRef
+class Linked:
+    """A thing found by a list, a search or a backward link, with its labels (all languages)."""
+
+    iri: URIRef
     labels: tuple[Literal, ...]
+    predicate: URIRef | None = None
 
 
 def describe(store: Store, iri: str, base: str) -> Dataset:
     """The description of ``iri`` as a dataset whose named graphs are the sources of each fact."""
+    return _quads(store, describe_query(iri), iri, base)
+
+
+def describe_graph(store: Store, iri: str, base: str) -> Dataset:
+    """A named graph's description (as ``describe``) together with everything it holds."""
+    return _quads(store, describe_query(iri, graph=True), iri, base)
+
+
+def describe_query(iri: str, *, graph: bool = False, construct: bool = False) -> str:
+    """The query behind ``describe`` (or ``describe_graph``): a SELECT of quads, or the CONSTRUCT
+    of the same triples without their graphs, for people to run themselves."""
     _check_iri(iri)
-    answer = store.execute(store.prepare(DESCRIBE_QUADS.format(iri=iri, labels=_LABELS)),
-                           by_name("json"))
-    dataset = Dataset()
-    bind_prefixes(dataset, base)
-    for row in json.loads(answer.body)["results"]["bindings"]:
-        graph = dataset.graph(URIRef(row["g"]["value"]))
-        graph.add((_term(row["s"]), _term(row["p"]), _term(row["o"])))
-    return dataset
+    pattern = (_DESCRIPTION + (_CONTENTS if graph else "")).format(iri=iri, facts=_values(LINK_FACTS))
+    head = "CONSTRUCT { ?s ?p ?o }" if construct else "SELECT ?g ?s ?p ?o"
+    return f"{head} WHERE {{\n  {pattern}\n}}"
+
+
+def exists(store: Store, iri: str) -> bool:
+    """Whether some published statement has ``iri`` as its subject."""
+    _check_iri(iri)
+    answer = store.execute(store.prepare(EXISTS.format(iri=iri)), by_name("json"))
+    return bool(json.loads(answer.body)["boolean"])
 
 
 def flatten(dataset: Dataset) -> Graph:
@@ -63,23 +139,113 @@ def flatten(dataset: Dataset) -> Graph:
     return graph
 
 
-def incoming(store: Store, iri: str, *, limit: int, offset: int) -> list[Incoming]:
-    """Things that link to ``iri``, a page at a time (a place may be referenced by thousands)."""
+def annotations(store: Store, iris) -> Graph:
+    """Labels, titles and ``dct:source`` of the given IRIs (graphs, predicates, types): one query."""
+    iris = sorted({str(i) for i in iris if isinstance(i, URIRef)})
+    graph = Graph()
+    if not iris:
+        return graph
+    for iri in iris:
+        _check_iri(iri)
+    query = ANNOTATE.format(iris=_values(iris), predicates=_values(ANNOTATIONS))
+    for row in _select(store, query):
+        graph.add((_term(row["s"]), _term(row["p"]), _term(row["o"])))
+    return graph
+
+
+def incoming(store: Store, iri: str, *, limit: int, offset: int) -> list[Linked]:
+    """Things that link to ``iri``, a page at a time (a place may be referenced by thousands).
+
+    Asks for ``limit + 1`` links, so a caller sees whether another page follows.
+    """
     _check_iri(iri)
-    query = INCOMING.format(iri=iri, name=SDO.name, limit=int(limit) + 1, offset=int(offset))
+    query = INCOMING.format(iri=iri, labels=_values(LABELS), limit=int(limit) + 1,
+                            offset=int(offset))
+    return _grouped(_select(store, query), with_predicate=True)
+
+
+def members(store: Store, prefix: str, *, limit: int, offset: int) -> list[Linked]:
+    """Subjects whose IRI starts with ``prefix`` (one kind), in IRI order, ``limit + 1`` of them."""
+    query = MEMBERS.format(prefix=sparql_string(prefix), labels=_values(LABELS),
+                           limit=int(limit) + 1, offset=int(offset))
+    return _grouped(_select(store, query))
+
+
+def kind_counts(store: Store, base: str) -> dict[str, int]:
+    """How many things of each kind (``{base}id/{kind}/…``) the dataset describes."""
+    query = KIND_COUNTS.format(prefix=sparql_string(f"{base}id/"))
+    return {row["kind"]["value"]: int(row["n"]["value"]) for row in _select(store, query)
+            if row.get("kind", {}).get("value")}
+
+
+def search(store: Store, text: str, base: str, *, limit: int) -> list[Linked]:
+    """Things under ``{base}id/`` with a label containing ``text`` (any case, any language)."""
+    query = SEARCH.format(needle=sparql_string(text), prefix=sparql_string(f"{base}id/"),
+                          searched=_values(SEARCHED), labels=_values(LABELS), limit=int(limit) + 1)
+    return _grouped(_select(store, query))
+
+
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def sparql_string(text: str) -> str:
+    r"""``text`` as a SPARQL string literal, safe whether or not ``\u`` escapes are pre-processed.
+
+    Quotes, backslashes and line breaks use the short escapes (which no pre-processing touches); a
+    ``u``/``U`` right after an escaped backslash is itself escaped, so ``\\u0022`` cannot turn
+    into a quote; other control characters become ``\u`` escapes.
+
+    >>> print(sparql_string('say "hi" \\ ok'))
+    "say \"hi\" \\ ok"
+    >>> print(sparql_string('\\u0022'))
+    "\\\u00750022"
+    """
+    out: list[str] = []
+    for ch in text:
+        if ch in _ECHAR:
+            out.append(_ECHAR[ch])
+        elif ch in "uU" and out and out[-1] == "\\\\":
+            out.append(f"\\u{ord(ch):04X}")
+        elif ord(ch) < 0x20 or ch == "\x7f":
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _quads(store: Store, query: str, iri: str, base: str) -> Dataset:
+    dataset = Dataset()
+    bind_prefixes(dataset, base)
+    for row in _select(store, query, what=iri):
+        graph = dataset.graph(URIRef(row["g"]["value"]))
+        graph.add((_term(row["s"]), _term(row["p"]), _term(row["o"])))
+    return dataset
+
+
+def _select(store: Store, query: str, what: str | None = None) -> list[dict]:
     answer = store.execute(store.prepare(query), by_name("json"))
-    grouped: dict[tuple[URIRef, URIRef], list[Literal]] = {}
-    for row in json.loads(answer.body)["results"]["bindings"]:
-        key = (URIRef(row["s"]["value"]), URIRef(row["p"]["value"]))
+    if answer.truncated:
+        raise DescriptionTooLarge(
+            f"The answer about {what or 'this request'} has more statements than the result_limit "
+            "setting allows; download the dumps instead, or raise result_limit.")
+    return json.loads(answer.body)["results"]["bindings"]
+
+
+def _grouped(rows: list[dict], with_predicate: bool = False) -> list[Linked]:
+    grouped: dict[tuple, list[Literal]] = {}
+    for row in rows:
+        key = (URIRef(row["s"]["value"]), URIRef(row["p"]["value"]) if with_predicate else None)
         labels = grouped.setdefault(key, [])
-        if "label" in row:
+        if "label" in row and row["label"]["type"] == "literal":
             labels.append(_term(row["label"]))
-    return [Incoming(s, p, tuple(labels)) for (s, p), labels in grouped.items()]
+    items = [Linked(s, tuple(sorted(set(labels), key=lambda lit: (lit.language or "", str(lit)))), p)
+             for (s, p), labels in grouped.items()]
+    return sorted(items, key=lambda item: (str(item.iri), str(item.predicate or "")))
 
 
 def _check_iri(iri: str) -> None:
     """IRIs are spliced into query text: refuse anything that could end the IRI early."""
-    if any(c in iri for c in '<>"{}|^`\\ \n\r\t'):
+    if not iri or any(c in iri for c in '<>"{}|^`\\ \n\r\t') or any(ord(c) < 0x20 for c in iri):
         raise ValueError(f"not an IRI that can be described: {iri!r}")
 
 

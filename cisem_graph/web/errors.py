@@ -50,7 +50,7 @@ def error_response(status: int, title: str, message: str, details: dict) -> Resp
     best = request.accept_mimetypes.best_match(["text/plain", "application/json", "text/html"])
     if best == "application/json" or request.path.endswith(".json"):
         response = jsonify({"ok": False, "status": status, "title": title, "error": message, **details})
-    elif best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["*/*"]:
+    elif best == "text/html" and _named_quality("text/html") > _named_quality("*/*"):
         response = Response(render_template("error.html", status=status, title=title,
                                             message=message, details=details),
                             mimetype="text/html")
@@ -62,3 +62,9 @@ def error_response(status: int, title: str, message: str, details: dict) -> Resp
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _named_quality(media_type: str) -> float:
+    """The quality the client gave ``media_type`` itself (werkzeug's ``accept[...]`` also counts
+    wildcards, so ``accept["*/*"]`` is 1 for any browser and HTML would never win)."""
+    return max((q for value, q in request.accept_mimetypes if value == media_type), default=0)
