@@ -90,7 +90,7 @@ SEARCH = """SELECT ?s ?label WHERE {{
 class DescriptionTooLarge(CisemError):
     """A description or graph larger than the result cap: never served cut short."""
 
-    status = 500
+    status = 503
     title = "Description too large"
 
 
