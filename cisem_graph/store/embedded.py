@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, NamedNode, RdfFormat
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat
 from pyoxigraph import Store as OxStore
 
 from ..config import Settings
@@ -45,7 +45,8 @@ class TextDatasetQuery(PreparedQuery):
 def write_store(path: Path, nquads: bytes) -> None:
     """Create the store directory of a dataset version at ``path`` from N-Quads.
 
-    Every quad must be in a named graph: the published default graph is their union.
+    Every quad must be in a named graph; the published default graph, their merge (a set of
+    triples), is written beside them as the store's default graph.
     """
     path = Path(path)
     if path.exists() and any(path.iterdir()):
@@ -61,6 +62,12 @@ def write_store(path: Path, nquads: bytes) -> None:
             if outside:
                 raise LoadError(f"{outside} triple(s) are in no named graph; every published "
                                 "triple belongs to the graph of its source", file="N-Quads")
+            # The published default graph is the RDF merge of the named graphs: a set of
+            # triples. pyoxigraph's union view keeps one row per quad, so a triple stated by
+            # two sources would answer twice; the merge is written once, as the default graph.
+            merged = [Quad(q.subject, q.predicate, q.object, DefaultGraph())
+                      for q in store.quads_for_pattern(None, None, None)]
+            store.bulk_extend(merged)
             store.optimize()
             store.flush()
         finally:

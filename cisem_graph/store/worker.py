@@ -70,15 +70,14 @@ def run_query(store, request: tuple, *, result_limit: int, prefixes: dict[str, s
     """Run one query request on an open pyoxigraph store and serialize the answer.
 
     ``request`` is ``("query", text, union, default_graphs, named_graphs, fmt)``: with ``union``
-    the default graph is the union of the named graphs; otherwise the given graphs (``None``:
-    whatever the query's FROM / FROM NAMED say). Returns ``("ok", body, kind, count, truncated)``
-    with ``kind`` one of ``SELECT``, ``ASK``, ``GRAPH``; raises ``CisemError``.
+    the default graph is the merge of the named graphs (stored as the default graph); otherwise
+    the given graphs (``None``: whatever the query's FROM / FROM NAMED say). Returns
+    ``("ok", body, kind, count, truncated)`` with ``kind`` one of ``SELECT``, ``ASK``,
+    ``GRAPH``; raises ``CisemError``.
     """
     _, text, union, default_graphs, named_graphs, fmt = request
     options: dict = {}
-    if union:
-        options["use_default_graph_as_union"] = True
-    else:
+    if not union:  # with union, the store's own default graph: the merge written by the build
         try:
             if default_graphs is not None:
                 options["default_graph"] = [NamedNode(g) for g in default_graphs]

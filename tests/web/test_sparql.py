@@ -92,6 +92,17 @@ def test_unacceptable_format_is_406_listing_what_is_offered(client):
     assert b"application/sparql-results+json" in response.data and b"text/csv" in response.data
 
 
+def test_the_default_graph_is_a_set_even_when_two_sources_state_a_fact(client):
+    # The press release and the 17 June report both name the two cooperatives as speakers:
+    # the merged default graph still holds each performer triple once.
+    response = client.get("/sparql", query_string={"query": PERFORMERS, "format": "json"})
+    rows = [b["who"]["value"] for b in json.loads(response.data)["results"]["bindings"]]
+    assert sorted(rows) == sorted(EXPECTED_PERFORMERS)
+    per_graph = PREFIXES + f"SELECT ?g WHERE {{ GRAPH ?g {{ <{EVENT}> schema:performer ?who }} }}"
+    response = client.get("/sparql", query_string={"query": per_graph, "format": "json"})
+    assert len(json.loads(response.data)["results"]["bindings"]) > len(EXPECTED_PERFORMERS)
+
+
 def test_default_graph_is_the_union_and_graph_shows_each_source(client):
     query = PREFIXES + f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{EVENT}> schema:startDate ?d }} }}"
     response = client.get("/sparql", query_string={"query": query, "format": "json"})
