@@ -1,10 +1,13 @@
 """``cisem-graph``: a thin click group over functions the tests also call.
 
 Exit codes follow pySHACL's contract: 0 conforms (warnings allowed), 1 violations, 2 cannot load.
+``query`` keeps to the same numbers: 0 answered, 1 the store or endpoint failed, 2 a bad query,
+parameter or file.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -12,7 +15,17 @@ import click
 
 from .build import build, load_sources, open_current
 from .config import Settings
-from .errors import CisemError, LoadError, ValidationFailed
+from .errors import CisemError, LoadError, NotFound, QueryError, ValidationFailed
+from .queries import (
+    OUTPUT_FORMATS,
+    CannedQuery,
+    get_query,
+    load_query_file,
+    parse_assignments,
+    run_local,
+    run_remote,
+    text_table,
+)
 from .validate import Finding, validate, violations
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_LOAD = 0, 1, 2
@@ -114,6 +127,67 @@ def serve_command(settings: Settings, get_path: str | None, **options) -> None:
 
     click.echo(f"serving on http://{settings.host}:{settings.port}/ (SPARQL at /sparql)", err=True)
     serve(settings)
+
+
+@cli.command("query")
+@click.argument("query", metavar="NAME|FILE")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter value, e.g. organization=cisem (repeatable).")
+@click.option("--endpoint", metavar="URL",
+              help="Ask this SPARQL endpoint (through SPARQLWrapper) instead of the bundled graph.")
+@click.option("--format", "output", type=click.Choice(OUTPUT_FORMATS), default="table",
+              show_default=True, help="How to print the answer (a graph is always Turtle).")
+@click.pass_obj
+def query_command(settings: Settings, query: str, params: tuple[str, ...], endpoint: str | None,
+                  output: str) -> None:
+    """Run a canned query (NAME: see /queries) or a query FILE, on the current dataset version
+    (built first if there is none) or on any SPARQL endpoint."""
+    try:
+        canned = _canned_query(settings, query)
+        text = canned.bind(parse_assignments(params))
+        if endpoint:
+            answer = run_remote(endpoint, text, output, settings.query_timeout)
+        else:
+            _ensure_built(settings)
+            answer = run_local(settings, text, output)
+    except (QueryError, LoadError, NotFound) as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(EXIT_LOAD)
+    except CisemError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    if output == "table" and not answer.graph:
+        click.echo(text_table(json.loads(answer.body), settings.base_iri), nl=False)
+    else:
+        click.echo(answer.body.decode("utf-8"), nl=False)
+    if answer.truncated:
+        click.echo(f"warning: cut off at result_limit ({settings.result_limit} rows)", err=True)
+
+
+def _canned_query(settings: Settings, query: str) -> CannedQuery:
+    """A file when ``query`` names one (or looks like a path), else a canned query's name."""
+    path = Path(query)
+    if path.is_file() or query.endswith((".rq", ".sparql")) or "/" in query:
+        if not path.is_file():
+            raise LoadError("no such query file", file=query)
+        return load_query_file(path, settings)
+    return get_query(settings, query)
+
+
+def _ensure_built(settings: Settings) -> None:
+    """Like ``serve``: build the dataset version first when there is none (messages to stderr)."""
+    try:
+        open_current(settings.dist_dir)
+        return
+    except LoadError:
+        click.echo("no dataset version built yet: building it first", err=True)
+    try:
+        version, findings = build(settings)
+    except ValidationFailed as exc:
+        _report(exc.findings, "en")
+        click.echo(f"{exc.message}: nothing written", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    click.echo(f"dataset version {version.version}: {version.triples} triples", err=True)
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 The named graphs and their sizes are asked of the store through the same query path as any
 client's query, so the description is true for whichever store kind serves it.
+Each canned query (``queries/*.rq``) is linked from the service as ``rdfs:seeAlso``, with its
+titles as ``rdfs:label``.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ import json
 from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, VOID, XSD
+from rdflib.namespace import RDF, RDFS, VOID, XSD
 
 from ..formats import RESULT_FORMATS, by_name
 from ..namespaces import SD, bind_prefixes, dataset_iri
+from ..queries import load_queries
 from ..store.base import Store
 from . import get_settings, get_store
 
@@ -68,4 +71,9 @@ def service_description() -> Graph:
         g.add((graph, RDF.type, SD.Graph))
         g.add((graph, VOID.triples, Literal(size, datatype=XSD.integer)))
     g.add((default, VOID.triples, Literal(total, datatype=XSD.integer)))
+    for query in load_queries(settings):
+        example = URIRef(f"{base}queries/{query.name}")
+        g.add((service, RDFS.seeAlso, example))
+        for lang, title in query.title.items():
+            g.add((example, RDFS.label, Literal(title, lang=lang)))
     return g

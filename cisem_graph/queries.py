@@ -1,0 +1,489 @@
+"""Canned queries: the named SPARQL queries of ``queries/*.rq``, with their titles and parameters.
+
+A query file starts with a header of comments, then the query::
+
+    # title@it: Relatori di ogni evento …
+    # title@en: Speakers of each event …
+    # description@it: Chi è intervenuto … (a line starting with ``#`` and no ``key:`` continues
+    #   the value above it)
+    # description@en: Who spoke …
+    # param: $event iri — the event (English description)
+    # param@it: $event — l’evento (Italian description)
+
+    SELECT DISTINCT ?event … WHERE { … } ORDER BY …
+
+**Prefixes.** The project's own IRIs hang off the configured base, so a query never writes them:
+it uses the prefixes of ``query_prefixes(base)`` (``namespaces.project_prefixes`` plus ``id:`` and
+one per kind: ``organization:cisem``, ``graph:comuni-istat``, ``cisem:Committee``), and the loader
+prepends a ``PREFIX`` line for each one the query uses without declaring it. No ``BASE`` is set.
+
+**Parameters.** ``# param: $name TYPE — description``; TYPE is ``iri`` (optionally ``iri(kind)``),
+``integer`` or ``string``. All are optional: a query without values runs as written. Values are never
+spliced into the query's text: ``CannedQuery.bind`` checks and writes each one as a SPARQL term and
+appends one trailing ``VALUES`` clause (SPARQL 1.1 grammar rule 1, ``Query ::= Prologue (…Query)
+ValuesClause``: after the solution modifiers, joined with the WHERE pattern before grouping,
+ordering and projection). An IRI value is an absolute http(s) IRI without ``<>"{}|^`\\``, spaces or
+control characters, or a slug resolved to ``{base}id/{kind}/{slug}`` (``kind/slug`` also works, and
+``graph/name`` gives ``{base}graph/name``); an integer is an optional sign and ASCII digits; a string
+becomes an escaped literal (``describe.sparql_string``) and may not hold control characters
+(line breaks included). Anything else is a ``ParameterError`` (400) naming the parameter.
+
+Because a join keeps a solution whose variable is unbound, a query must bind each of its parameter
+variables in every solution (and project it, so the reader sees what was chosen);
+``tests/test_queries.py`` checks this for every file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import product
+from pathlib import Path
+
+from .config import Settings
+from .describe import sparql_string
+from .errors import CisemError, LoadError, NotFound, QueryError
+from .namespaces import KINDS, project_prefixes
+
+LANGS = ("it", "en")
+TYPES = ("iri", "integer", "string")
+#: what ``iri(kind)`` may name: a kind of thing, or ``graph`` (``{base}graph/{slug}``)
+PARAM_KINDS = (*KINDS, "graph")
+SUFFIX = ".rq"
+#: at most this many values in one parameter, and rows in the VALUES clause they make together
+MAX_VALUES = 20
+MAX_ROWS = 100
+MAX_VALUE_CHARS = 2000
+
+_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SLUG = _NAME
+_HEADER = re.compile(r"^#\s?(?P<key>[a-z]+)(?:@(?P<lang>[a-z]{2}))?:\s*(?P<value>.*)$")
+_PARAM = re.compile(
+    r"^\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"(?:\s+(?P<type>[a-z]+)(?:\((?P<kind>[a-z]+)\))?)?"
+    r"\s*(?:—|--)\s*(?P<text>.*)$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+#: what may not appear in an IRI written between ``<`` and ``>`` (SPARQL's IRIREF)
+_IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\s\x00-\x20\x7f-\x9f]')
+_IRI = re.compile(r"^https?://[^/?#]+", re.IGNORECASE)
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+#: IRIs, strings and comments: where a ``name:`` is not a prefixed name
+_NOT_CODE = re.compile(r'<[^<>\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                       r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+_USED = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w-]*(?:\.[\w-]+)*)?:")
+
+
+class ParameterError(QueryError):
+    """A parameter value that is not of its declared type, or a parameter the query lacks (400)."""
+
+    title = "Bad parameter"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    #: the kind a bare slug of an ``iri`` parameter resolves to (``{base}id/{kind}/{slug}``)
+    kind: str | None
+    description: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "type": self.type, "kind": self.kind,
+                "description": dict(self.description)}
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    name: str
+    title: dict[str, str]
+    description: dict[str, str]
+    parameters: tuple[Parameter, ...]
+    #: the query as written in the file, without its header
+    body: str
+    #: what runs: ``PREFIX`` lines for the project prefixes the body uses, then the body
+    text: str
+    base: str
+    path: Path | None = None
+
+    def in_language(self, lang: str) -> tuple[str, str]:
+        """Title and description in ``lang``, else in the other language."""
+        return _pick(self.title, lang), _pick(self.description, lang)
+
+    def parameter(self, name: str) -> Parameter:
+        for parameter in self.parameters:
+            if parameter.name == name:
+                return parameter
+        known = ", ".join(p.name for p in self.parameters) or "none"
+        raise ParameterError(f"The query {self.name!r} has no parameter {name!r} "
+                             f"(its parameters: {known}).")
+
+    def bind(self, values: Mapping[str, str | Sequence[str]] | None = None) -> str:
+        """The text to run with ``values`` (name → one value or several), as a trailing VALUES."""
+        block = self.values_clause(values or {})
+        return self.text if not block else f"{self.text.rstrip()}\n{block}\n"
+
+    def values_clause(self, values: Mapping[str, str | Sequence[str]]) -> str:
+        columns: list[tuple[str, list[str]]] = []
+        for name, given in values.items():
+            parameter = self.parameter(name.lstrip("$?"))
+            given = [given] if isinstance(given, str) else list(given)
+            if not given:
+                continue
+            if len(given) > MAX_VALUES:
+                raise ParameterError(f"Parameter {parameter.name!r}: at most {MAX_VALUES} values.")
+            terms = list(dict.fromkeys(self.term(parameter, value) for value in given))
+            columns.append((parameter.name, terms))
+        if not columns:
+            return ""
+        rows = 1
+        for _, terms in columns:
+            rows *= len(terms)
+        if rows > MAX_ROWS:
+            raise ParameterError(f"The values given make {rows} combinations; at most {MAX_ROWS}.")
+        if len(columns) == 1:
+            name, terms = columns[0]
+            return f"VALUES ?{name} {{ {' '.join(terms)} }}"
+        names = " ".join(f"?{name}" for name, _ in columns)
+        data = " ".join(f"({' '.join(row)})" for row in product(*(terms for _, terms in columns)))
+        return f"VALUES ({names}) {{ {data} }}"
+
+    def term(self, parameter: Parameter, value: str) -> str:
+        """``value`` as a SPARQL term of the parameter's type; ``ParameterError`` if it is not one."""
+        if not isinstance(value, str):
+            raise ParameterError(f"Parameter {parameter.name!r}: a value must be text.")
+        if value == "":
+            raise ParameterError(f"Parameter {parameter.name!r}: the value is empty.")
+        if len(value) > MAX_VALUE_CHARS:
+            raise ParameterError(f"Parameter {parameter.name!r}: the value is longer than "
+                                 f"{MAX_VALUE_CHARS} characters.")
+        if parameter.type == "integer":
+            if not _INTEGER.match(value):
+                raise ParameterError(f"Parameter {parameter.name!r} is an integer: {value!r} is "
+                                     "not one (digits 0-9, optionally signed).")
+            return str(int(value))
+        if parameter.type == "string":
+            if any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in value):
+                raise ParameterError(f"Parameter {parameter.name!r}: control characters (line "
+                                     "breaks, tabs) are not allowed in a value.")
+            return sparql_string(value)
+        return f"<{self.resolve_iri(parameter, value)}>"
+
+    def resolve_iri(self, parameter: Parameter, value: str) -> str:
+        if _IRI_FORBIDDEN.search(value):
+            raise ParameterError(
+                f"Parameter {parameter.name!r} is an IRI: {value!r} holds a character an IRI "
+                "cannot (spaces, control characters or any of <>\"{}|^`\\).")
+        if "://" in value or ":" in value.split("/", 1)[0]:
+            if not _IRI.match(value):
+                raise ParameterError(f"Parameter {parameter.name!r}: {value!r} is not an "
+                                     "absolute http(s) IRI.")
+            return value
+        kind, _, slug = value.rpartition("/")
+        kind = kind or parameter.kind
+        if kind == "graph" and _SLUG.match(slug):
+            return f"{self.base}graph/{slug}"
+        if kind is None:
+            raise ParameterError(f"Parameter {parameter.name!r}: give an IRI or kind/slug "
+                                 f"(e.g. organization/cisem), not {value!r}.")
+        if kind not in KINDS or not _SLUG.match(slug):
+            raise ParameterError(
+                f"Parameter {parameter.name!r}: {value!r} is neither an http(s) IRI nor a slug "
+                f"(lower-case letters, digits and hyphens) of a known kind ({', '.join(KINDS)}).")
+        return f"{self.base}id/{kind}/{slug}"
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "title": dict(self.title),
+                "description": dict(self.description),
+                "parameters": [p.to_json() for p in self.parameters], "query": self.text}
+
+
+def query_prefixes(base: str) -> dict[str, str]:
+    """The prefixes a canned query may use undeclared: the project's, ``id:`` and one per kind."""
+    prefixes = project_prefixes(base)
+    prefixes.setdefault("id", f"{base}id/")
+    for kind in KINDS:
+        prefixes.setdefault(kind, f"{base}id/{kind}/")
+    return prefixes
+
+
+def with_prefixes(body: str, base: str) -> str:
+    """``body`` with a ``PREFIX`` line for each known prefix it uses and does not declare."""
+    code = _NOT_CODE.sub(" ", body)
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(code)}
+    known = query_prefixes(base)
+    used = sorted({m.group(1) for m in _USED.finditer(code) if m.group(1)} - declared)
+    lines = [f"PREFIX {name}: <{known[name]}>" for name in used if name in known]
+    return "\n".join(lines) + "\n\n" + body if lines else body
+
+
+def parse_query(text: str, name: str, base: str, *, path: Path | None = None,
+                strict: bool = True) -> CannedQuery:
+    """A query file's text as a ``CannedQuery``; ``strict`` requires the titles and descriptions
+    in both languages (a file given on the command line may have no header at all)."""
+    shown = str(path) if path is not None else name
+    title: dict[str, str] = {}
+    description: dict[str, str] = {}
+    params: dict[str, dict] = {}
+    lines = text.splitlines()
+    current: tuple[dict, str] | None = None
+    body_start = len(lines)
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if not stripped:
+            current = None
+            continue
+        if not stripped.startswith("#"):
+            body_start = number - 1
+            break
+        match = _HEADER.match(stripped)
+        if match is None or match["key"] not in ("title", "description", "param"):
+            if current is not None and stripped.lstrip("#").strip():
+                target, key = current
+                target[key] = f"{target[key]} {stripped.lstrip('#').strip()}"
+            continue
+        key, lang, value = match["key"], match["lang"], match["value"].strip()
+        if lang is not None and lang not in LANGS:
+            raise LoadError(f"{key}@{lang}: the languages are {', '.join(LANGS)}", file=shown,
+                            line=number)
+        if key == "param":
+            entry = _param_line(value, lang or "en", params, shown, number)
+            current = (entry["description"], lang or "en")
+        else:
+            target = title if key == "title" else description
+            target[lang or "en"] = value
+            current = (target, lang or "en")
+    body = "\n".join(lines[body_start:]).strip() + "\n"
+    if strict:
+        for key, values in (("title", title), ("description", description)):
+            for lang in LANGS:
+                if not values.get(lang):
+                    raise LoadError(f"the header lacks '# {key}@{lang}: …'", file=shown, line=1)
+    if not body.strip():
+        raise LoadError("no query after the header", file=shown)
+    parameters = []
+    for pname, entry in params.items():
+        if entry["type"] is None:
+            raise LoadError(f"parameter ${pname} has no type (one of {', '.join(TYPES)})",
+                            file=shown)
+        parameters.append(Parameter(pname, entry["type"], entry["kind"], entry["description"]))
+    title = title or {"en": name}
+    return CannedQuery(name, title, description, tuple(parameters), body,
+                       with_prefixes(body, base), base, path)
+
+
+def _param_line(value: str, lang: str, params: dict[str, dict], file: str, line: int) -> dict:
+    match = _PARAM.match(value)
+    if match is None:
+        raise LoadError("a parameter line reads '# param: $name TYPE — description' "
+                        f"(TYPE: {', '.join(TYPES)}; iri(kind) names the kind of a bare slug)",
+                        file=file, line=line)
+    name, kind = match["name"], match["kind"]
+    entry = params.setdefault(name, {"type": None, "kind": None, "description": {}})
+    if match["type"]:
+        if match["type"] not in TYPES:
+            raise LoadError(f"parameter ${name}: unknown type {match['type']!r} "
+                            f"(one of {', '.join(TYPES)})", file=file, line=line)
+        if entry["type"] not in (None, match["type"]):
+            raise LoadError(f"parameter ${name} is declared with two types", file=file, line=line)
+        if kind is not None and (match["type"] != "iri" or kind not in PARAM_KINDS):
+            raise LoadError(f"parameter ${name}: ({kind}) must follow iri and be one of "
+                            f"{', '.join(PARAM_KINDS)}", file=file, line=line)
+        entry["type"] = match["type"]
+        if match["type"] == "iri":
+            entry["kind"] = kind or (name if name in KINDS else entry["kind"])
+    entry["description"][lang] = match["text"].strip()
+    return entry
+
+
+def load_query_file(path: Path, settings: Settings, *, strict: bool = False) -> CannedQuery:
+    """One query file (the command line's ``FILE``): named after the file, header optional."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LoadError(f"cannot read the query: {exc}", file=str(path)) from None
+    return parse_query(text, path.stem, settings.base_iri, path=path, strict=strict)
+
+
+def queries_dir(settings: Settings) -> Path:
+    return settings.root / "queries"
+
+
+def load_queries(settings: Settings) -> list[CannedQuery]:
+    """Every ``queries/*.rq`` of the project, by name. Read again only when a file changes."""
+    folder = queries_dir(settings)
+    files = sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else []
+    signature = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    return list(_load(str(folder), settings.base_iri, signature))
+
+
+@lru_cache(maxsize=4)
+def _load(folder: str, base: str, signature: tuple) -> tuple[CannedQuery, ...]:
+    found = []
+    for name, _, _ in signature:
+        path = Path(folder) / name
+        stem = name[: -len(SUFFIX)]
+        if not _NAME.match(stem):
+            raise LoadError("a query's file name is its URL: lower-case letters, digits and "
+                            "hyphens, then .rq", file=str(path))
+        text = path.read_text(encoding="utf-8")
+        found.append(parse_query(text, stem, base, path=path, strict=True))
+    return tuple(found)
+
+
+def get_query(settings: Settings, name: str) -> CannedQuery:
+    """The canned query ``name``; ``NotFound`` (404) naming the ones there are."""
+    queries = load_queries(settings)
+    for query in queries:
+        if query.name == name:
+            return query
+    raise NotFound(f"There is no canned query {name!r}. Canned queries: "
+                   + ", ".join(q.name for q in queries))
+
+
+def parse_assignments(pairs: Iterable[str]) -> dict[str, list[str]]:
+    """``["organization=cisem", "year=2021"]`` (the command line's ``--param``) as a mapping."""
+    values: dict[str, list[str]] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"--param takes NAME=VALUE, not {pair!r}.")
+        values.setdefault(name.strip().lstrip("$?"), []).append(value)
+    return values
+
+
+def _pick(values: Mapping[str, str], lang: str) -> str:
+    for key in (lang, *(x for x in LANGS if x != lang)):
+        if values.get(key):
+            return values[key]
+    return next(iter(values.values()), "")
+
+
+# -- running a query for the command line -------------------------------------------------------
+
+#: what ``cisem-graph query --format`` offers; ``table`` is read from SPARQL JSON
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+TABLE_CELL_CHARS = 60
+
+
+class EndpointFailed(CisemError):
+    """A remote SPARQL endpoint that cannot be reached or answers with an error of its own."""
+
+    status = 502
+    title = "Endpoint failed"
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What a query returned: the body in the asked format (Turtle for a graph), and its form."""
+
+    body: bytes
+    graph: bool = False
+    truncated: bool = False
+
+
+def _wire_format(output: str) -> str:
+    return "json" if output == "table" else output
+
+
+def run_local(settings: Settings, text: str, output: str) -> Answered:
+    """``text`` on the current dataset version (``dist_dir``), through the store's guards."""
+    from .build import open_current
+    from .formats import by_name
+    from .store import open_store
+
+    store = open_store(settings, open_current(settings.dist_dir))
+    try:
+        prepared = store.prepare(text)
+        fmt = by_name("turtle" if prepared.returns_graph else _wire_format(output))
+        answer = store.execute(prepared, fmt)
+    finally:
+        store.close()
+    return Answered(answer.body, prepared.returns_graph, answer.truncated)
+
+
+def run_remote(endpoint: str, text: str, output: str, timeout: float) -> Answered:
+    """``text`` on any SPARQL 1.1 endpoint, through SPARQLWrapper (POST, form-encoded).
+
+    A 400 (or 403, 413) from the endpoint is the query's fault: ``QueryError``; anything else that
+    goes wrong (no answer, 5xx, 404) is ``EndpointFailed``.
+    """
+    import urllib.error
+
+    from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+    if not _IRI.match(endpoint) or _IRI_FORBIDDEN.search(endpoint):
+        raise QueryError(f"--endpoint must be an http(s) URL, not {endpoint!r}.")
+    wrapper = SPARQLWrapper(endpoint, agent="cisem-graph")
+    wrapper.setQuery(text)
+    wrapper.setMethod(POST)
+    wrapper.setTimeout(max(1, int(timeout)))
+    graph = wrapper.queryType in ("CONSTRUCT", "DESCRIBE")
+    wrapper.setReturnFormat(TURTLE if graph else {"json": JSON, "csv": CSV, "tsv": TSV}[
+        _wire_format(output)])
+    try:
+        response = wrapper.query().response
+        body = response.read()
+    except QueryBadFormed as exc:
+        raise QueryError(f"{endpoint} refused the query: {_said(exc)}") from None
+    except urllib.error.HTTPError as exc:
+        said = exc.read().decode("utf-8", "replace").strip()[:500]
+        if exc.code in (403, 413):
+            raise QueryError(f"{endpoint} refused the query ({exc.code}): {said}") from None
+        raise EndpointFailed(f"{endpoint} answered {exc.code} {exc.reason}: {said}") from None
+    except SPARQLWrapperException as exc:
+        raise EndpointFailed(f"{endpoint} failed: {_said(exc)}") from None
+    except (OSError, ValueError) as exc:  # URLError, time-outs, refused connections
+        reason = getattr(exc, "reason", None) or exc
+        raise EndpointFailed(f"cannot query {endpoint}: {reason}") from None
+    return Answered(body, graph)
+
+
+def _said(exc: Exception) -> str:
+    """The endpoint's own words from a SPARQLWrapper exception (it keeps only their repr)."""
+    import ast
+
+    text = str(exc)
+    _, sep, raw = text.partition("Response:\n")
+    if sep:
+        try:
+            value = ast.literal_eval(raw.strip())
+            text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        except (ValueError, SyntaxError):
+            text = raw
+    return text.strip()[:500]
+
+
+def text_table(results: dict, base: str) -> str:
+    """SPARQL JSON results as an aligned text table: IRIs written short with the project's
+    prefixes, long values cut at ``TABLE_CELL_CHARS``, then the number of rows."""
+    if "boolean" in results:
+        return ("true" if results["boolean"] else "false") + "\n"
+    prefixes = sorted(query_prefixes(base).items(), key=lambda item: -len(item[1]))
+    columns = list(results.get("head", {}).get("vars", []))
+    bindings = results.get("results", {}).get("bindings", [])
+    rows = [[_shown(row.get(c), prefixes) for c in columns] for row in bindings]
+    widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
+    return "\n".join(lines) + "\n"
+
+
+def _shown(term: dict | None, prefixes: list[tuple[str, str]]) -> str:
+    if term is None:
+        return ""
+    value = term.get("value", "")
+    if term.get("type") == "uri":
+        for name, namespace in prefixes:
+            if value.startswith(namespace) and len(value) > len(namespace):
+                value = f"{name}:{value[len(namespace):]}"
+                break
+    elif term.get("type") == "bnode":
+        value = f"_:{value}"
+    value = " ".join(value.split())
+    return value if len(value) <= TABLE_CELL_CHARS else value[: TABLE_CELL_CHARS - 1] + "…"

@@ -1,0 +1,203 @@
+"""``/queries``: the canned queries of ``queries/*.rq``, each with a page and its answer to download.
+
+``/queries`` lists them (HTML), ``/queries.json`` describes them for programs (the query editor
+takes its examples from there); ``/queries/{name}`` is the query's page in Italian or English: its
+title, description, parameter form, SPARQL text, result table and links to open it in ``/sparql``;
+``/queries/{name}.json|.csv|.tsv`` download the answer (SPARQL JSON, CSV, TSV) as an attachment,
+``.rq`` gives the SPARQL text. Parameters come in the query string (``?organization=cisem``,
+repeatable); ``lang`` is the page's language, never a parameter.
+
+Every answer is asked of the store through ``prepare``/``execute``, as any client's query, so the
+guards, the time-out and the result cap hold; downloads share the endpoint's answer cache and ETag.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from ..errors import NotFound
+from ..formats import HTML, by_name
+from ..queries import CannedQuery, get_query, load_queries, query_prefixes
+from . import get_settings, get_store
+from .i18n import LANGS, page_language
+from .page import Linker
+
+bp = Blueprint("queries", __name__)
+
+#: ``/queries/{name}.{suffix}``: the downloads and the query text
+DOWNLOADS = {"json": "json", "csv": "csv", "tsv": "tsv"}
+RESERVED = frozenset({"lang"})
+SPARQL_QUERY = "application/sparql-query"
+
+WORDS = {
+    "it": {
+        "queries": "Interrogazioni pronte", "intro": "Domande frequenti sulla rete, già scritte in "
+        "SPARQL: ciascuna ha la sua pagina con i risultati, scaricabili in CSV, TSV e JSON, e si "
+        "può aprire nell’editor per modificarla.", "parameters": "Parametri", "run": "Esegui",
+        "optional": "facoltativo", "query": "L’interrogazione SPARQL", "results": "Risultati",
+        "rows": "righe", "cut_off": "troncati al limite di", "open": "Apri nell’editor SPARQL",
+        "download": "Scarica", "none": "Nessun risultato.", "all": "Tutte le interrogazioni",
+        "text": "testo SPARQL", "json_list": "Elenco in JSON",
+    },
+    "en": {
+        "queries": "Ready-made queries", "intro": "Common questions about the network, already "
+        "written in SPARQL: each has its own page with its results, to download as CSV, TSV or "
+        "JSON, and opens in the editor to be changed.", "parameters": "Parameters", "run": "Run",
+        "optional": "optional", "query": "The SPARQL query", "results": "Results",
+        "rows": "rows", "cut_off": "cut off at the limit of", "open": "Open in the SPARQL editor",
+        "download": "Download", "none": "No results.", "all": "All queries",
+        "text": "SPARQL text", "json_list": "List as JSON",
+    },
+}
+
+
+@bp.app_context_processor
+def _canned_queries():
+    """``canned_queries(lang)`` for any template (the home page lists them)."""
+    return {"canned_queries": canned_list}
+
+
+def canned_list(lang: str) -> list[dict[str, str]]:
+    """Name, title, description and page link of every canned query, in ``lang``."""
+    rows = []
+    for query in load_queries(get_settings()):
+        title, description = query.in_language(lang)
+        rows.append({"name": query.name, "title": title, "description": description,
+                     "href": url_for("queries.query", name=query.name, lang=_asked_lang())})
+    return rows
+
+
+@bp.route("/queries/")
+@bp.route("/queries")
+def index() -> Response:
+    lang = page_language()
+    html = render_template("queries.html", lang=lang, t=WORDS[lang], queries=canned_list(lang),
+                           langs=LANGS)
+    response = Response(html, content_type=HTML.content_type)
+    response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@bp.route("/queries.json")
+def index_json() -> Response:
+    """Every canned query for programs: names, titles, descriptions, parameters, the SPARQL text
+    (prefixes declared) and the links of its page and downloads."""
+    settings = get_settings()
+    queries = []
+    for query in load_queries(settings):
+        entry = query.to_json()
+        entry["url"] = url_for("queries.query", name=query.name, _external=True)
+        entry["downloads"] = {suffix: url_for("queries.query", name=f"{query.name}.{suffix}",
+                                              _external=True) for suffix in (*DOWNLOADS, "rq")}
+        queries.append(entry)
+    return jsonify({"queries": queries, "prefixes": query_prefixes(settings.base_iri)})
+
+
+@bp.route("/queries/<name>")
+def query(name: str) -> Response:
+    name, _, suffix = name.partition(".")
+    canned = get_query(get_settings(), name)
+    if suffix and suffix not in (*DOWNLOADS, "rq"):
+        raise NotFound(f"No such format: .{suffix}. Offered: "
+                       + ", ".join(f".{s}" for s in (*DOWNLOADS, "rq")))
+    values = parameter_values(canned)
+    text = canned.bind(values)
+    if suffix == "rq":
+        return Response(text, content_type=f"{SPARQL_QUERY}; charset=utf-8",
+                        headers={"Content-Disposition": f"inline; filename={name}.rq"})
+    if suffix:
+        return download(canned, text, DOWNLOADS[suffix])
+    return page(canned, values, text)
+
+
+def parameter_values(canned: CannedQuery) -> dict[str, list[str]]:
+    """The query string's parameters (empty form fields left out); unknown names are a 400."""
+    values: dict[str, list[str]] = {}
+    for key in request.args:
+        if key in RESERVED:
+            continue
+        given = [v for v in request.args.getlist(key) if v != ""]
+        if given:
+            values[canned.parameter(key.lstrip("$?")).name] = given
+    return values
+
+
+def download(canned: CannedQuery, text: str, fmt_name: str) -> Response:
+    from .sparql import answer_query, compress
+
+    prepared = get_store().prepare(text)
+    response, _, _ = answer_query(prepared, by_name(fmt_name))
+    response.headers["Content-Disposition"] = f"attachment; filename={canned.name}.{fmt_name}"
+    response.headers["Vary"] = "Accept-Encoding"
+    return compress(response)
+
+
+def page(canned: CannedQuery, values: dict[str, list[str]], text: str) -> Response:
+    settings, store, lang = get_settings(), get_store(), page_language()
+    answer = store.execute(store.prepare(text), by_name("json"))
+    results = json.loads(answer.body)
+    linker = Linker(settings.base_iri, request.url_root)
+    prefixes = sorted(query_prefixes(settings.base_iri).items(), key=lambda item: -len(item[1]))
+    title, description = canned.in_language(lang)
+    args = {k: v for k, v in values.items()}
+    html = render_template(
+        "query.html", lang=lang, t=WORDS[lang], query=canned, title=title,
+        description=description, text=text, answer=answer,
+        columns=results.get("head", {}).get("vars", []),
+        rows=[[cell(row.get(var), linker, prefixes) for var in results["head"]["vars"]]
+              for row in results.get("results", {}).get("bindings", [])],
+        boolean=results.get("boolean"),
+        parameters=[{"name": p.name, "type": p.type, "kind": p.kind,
+                     "description": _in(p.description, lang),
+                     "value": (values.get(p.name) or [""])[0]} for p in canned.parameters],
+        downloads=[{"suffix": s, "href": url_for("queries.query", name=f"{canned.name}.{s}",
+                                                 **args)} for s in DOWNLOADS],
+        text_href=url_for("queries.query", name=f"{canned.name}.rq", **args),
+        editor_href=url_for("sparql.endpoint", query=text),
+        result_limit=settings.result_limit,
+        lang_links=[{"lang": x, "href": url_for("queries.query", name=canned.name, lang=x, **args),
+                     "current": x == lang} for x in LANGS])
+    response = Response(html, content_type=HTML.content_type)
+    response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept-Language"
+    response.headers["X-Result-Count"] = str(answer.count)
+    response.headers["X-Result-Truncated"] = "true" if answer.truncated else "false"
+    return response
+
+
+def cell(term: dict | None, linker: Linker, prefixes: list[tuple[str, str]]) -> dict:
+    """One table cell: IRIs under the base link to their page on this host, shown compact with
+    the queries' prefixes (``role:…``)."""
+    if term is None:
+        return {"text": ""}
+    value = term.get("value", "")
+    if term.get("type") == "uri":
+        return {"text": compact(value, prefixes), "href": linker.href(value), "title": value}
+    if term.get("type") == "bnode":
+        return {"text": f"_:{value}"}
+    datatype = term.get("datatype")
+    return {"text": value, "lang": term.get("xml:lang"),
+            "datatype": compact(datatype, prefixes) if datatype else None}
+
+
+def compact(iri: str, prefixes: list[tuple[str, str]]) -> str:
+    """``role:x`` for ``{base}id/role/x``: the longest namespace that fits, else the IRI."""
+    for name, namespace in prefixes:
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{name}:{iri[len(namespace):]}"
+    return iri
+
+
+def _in(values: dict[str, str], lang: str) -> str:
+    for key in (lang, *(x for x in LANGS if x != lang)):
+        if values.get(key):
+            return values[key]
+    return ""
+
+
+def _asked_lang() -> str | None:
+    asked = request.args.get("lang")
+    return asked if asked in LANGS else None
