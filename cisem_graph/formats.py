@@ -9,6 +9,10 @@ sending only ``*/*`` gets.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from .errors import NotAcceptable
 
@@ -96,14 +100,23 @@ def negotiate(accept, formats: tuple[Format, ...]) -> Format:
     """Pick a format from a werkzeug ``MIMEAccept`` header; raise ``NotAcceptable`` when none fits.
 
     werkzeug's ``best_match`` honours q-values and wildcards and breaks ties by the order of the
-    offers, so the first format of the table is what ``*/*`` gets.
+    offers, so the first format of the table is what ``*/*`` gets. Its matching costs about as
+    much as a small query, and clients repeat the same few headers, so choices are memoised.
     """
-    offers = [mt for f in formats for mt in f.media_types]
-    best = accept.best_match(offers) if accept else offers[0]
+    best = _best(accept.to_header() if accept else "", formats)
     if best is None:
         raise NotAcceptable(
             "None of the requested media types can be produced. Offered: "
             + ", ".join(f.media_type for f in formats),
             offered=[f.media_type for f in formats],
         )
-    return next(f for f in formats if best in f.media_types)
+    return best
+
+
+@lru_cache(maxsize=1024)
+def _best(header: str, formats: tuple[Format, ...]) -> Format | None:
+    offers = [mt for f in formats for mt in f.media_types]
+    if not header:
+        return formats[0]
+    best = parse_accept_header(header, MIMEAccept).best_match(offers)
+    return next((f for f in formats if best in f.media_types), None) if best else None
