@@ -101,6 +101,7 @@ def _build(settings: Settings, out: Path | None, lang: str) -> None:
 @cli.command("serve")
 @click.option("--host", help="Interface to listen on (setting host).")
 @click.option("--port", type=int, help="Port (setting port).")
+@click.option("--server", type=click.Choice(["granian", "gunicorn"]), help="WSGI server (setting server).")
 @click.option("--workers", type=int, help="WSGI worker processes (setting workers).")
 @click.option("--threads", type=int, help="Threads per worker (setting threads).")
 @click.option("--query-timeout", type=float, help="Seconds before a query is cancelled.")

@@ -35,8 +35,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("dist_dir", None, "Where dataset versions are written (default: ROOT/dist)"),
     Setting("host", "127.0.0.1", "Interface the server listens on"),
     Setting("port", 5000, "Port the server listens on"),
+    Setting("server", "granian", "WSGI server: granian (faster, measured) or gunicorn"),
     Setting("workers", 2, "WSGI worker processes"),
-    Setting("threads", 4, "Threads per WSGI worker"),
+    Setting("threads", 8, "Threads per WSGI worker"),
     Setting("query_timeout", 10.0, "Seconds a query may run before it is cancelled (503)"),
     Setting("result_limit", 100_000, "Most rows or triples in one query answer; more are cut off"),
     Setting("max_request_bytes", 65_536, "Largest accepted request body or query string, in bytes"),
@@ -73,8 +74,9 @@ class Settings:
     dist_dir: Path | None = None
     host: str = "127.0.0.1"
     port: int = 5000
+    server: str = "granian"
     workers: int = 2
-    threads: int = 4
+    threads: int = 8
     query_timeout: float = 10.0
     result_limit: int = 100_000
     max_request_bytes: int = 65_536
@@ -95,6 +97,8 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
             raise ConfigError(f"base_iri must end with '/' or '#': {self.base_iri!r}")
+        if self.server not in ("granian", "gunicorn"):
+            raise ConfigError(f"server must be granian or gunicorn: {self.server!r}")
         if self.sitemap_limit < 1:
             raise ConfigError(f"sitemap_limit must be at least 1: {self.sitemap_limit!r}")
         if self.publisher_url and not self.publisher_url.startswith(("https://", "http://")):
@@ -119,6 +123,17 @@ class Settings:
                 values[setting.name] = _coerce(setting, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    def to_env(self) -> dict[str, str]:
+        """The settings as ``CISEM_*`` variables, for servers that start the app by import."""
+        env = {}
+        for setting in SETTINGS:
+            value = getattr(self, setting.name)
+            if value is None:
+                continue
+            text = " ".join(value) if isinstance(value, tuple) else str(value)
+            env[f"CISEM_{setting.name.upper()}"] = text
+        return env
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

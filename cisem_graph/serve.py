@@ -1,10 +1,14 @@
-"""Run the publisher under a production WSGI server (gunicorn), never Flask's development server.
+"""Run the publisher under a production WSGI server, never Flask's development server.
 
-Workers are forked from the master before the app exists, so each worker creates its own app and
-its own query processes; settings reach them as the object itself, not through globals.
+granian is the default: measured in bench/ it serves the same app with 10-25 % less CPU per
+request than gunicorn (gthread), which stays available (setting ``server``). Each worker creates
+its own app and its own query processes. granian imports ``cisem_graph.wsgi`` in every worker,
+so the settings travel as ``CISEM_*`` variables; gunicorn gets the settings object itself.
 """
 
 from __future__ import annotations
+
+import os
 
 from gunicorn.app.base import BaseApplication
 
@@ -26,7 +30,7 @@ class PublisherServer(BaseApplication):
             "timeout": int(s.query_timeout * 3 + 30),
             "graceful_timeout": 10,
             "keepalive": 5,
-            "accesslog": "-",
+            "accesslog": None,  # the app logs every query; an access line per request costs CPU
             "errorlog": "-",
             "loglevel": "info",
             # gunicorn caps the request line at 8190 unless unlimited (0); the app itself refuses
@@ -44,4 +48,14 @@ class PublisherServer(BaseApplication):
 
 
 def serve(settings: Settings) -> None:
-    PublisherServer(settings).run()
+    if settings.server == "gunicorn":
+        PublisherServer(settings).run()
+        return
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    os.environ.update(settings.to_env())
+    Granian("cisem_graph.wsgi:app", address=settings.host, port=settings.port,
+            interface=Interfaces.WSGI, workers=settings.workers,
+            blocking_threads=settings.threads, respawn_failed_workers=True,
+            log_access=False).serve()
