@@ -41,12 +41,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions[EXTENSION] = Publisher(settings, store, AnswerCache(settings.cache_entries), release)
     _init_logging()
 
-    from . import queries, resources, site, sparql
+    from . import network, queries, resources, site, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(site.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(queries.bp)
+    app.register_blueprint(network.bp)
     errors.init_app(app)
     app.after_request(_common_headers)
     return app

@@ -1,0 +1,276 @@
+"""The network: an interactive picture (``/network``), its data and its exports.
+
+``/network``            HTML: the picture (``static/network.js`` draws it from ``/network.json``; without
+                        JavaScript the static SVG shows), a filter by kind, the things listed by kind,
+                        links to the exports and the SPARQL that builds it
+``/network.json``       nodes (with positions from the server's layout), edges, kinds, ``truncated``
+``/network.svg``        the static picture (also on the home page)
+``/network.graphml``    GraphML; ``/network.gexf``: GEXF 1.3 (Gephi); ``/network-nodes.csv`` and
+``/network-edges.csv``: the same network as tables (downloads)
+
+Every route takes ``?limit=`` (1 to ``network.LIMIT``, the default) and ``?lang=it|en``; the page and
+its JSON also follow ``Accept-Language``, the exports are in Italian unless ``?lang=`` says otherwise.
+The network, its layout and its SVG are computed once per dataset version and limit (one query
+through the store) and served with the site's ETag/Last-Modified/304 and gzip (``site.cached``).
+Links point at the host that was asked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+
+from flask import Blueprint, Response, render_template, request, url_for
+
+from .. import network as net
+from ..errors import QueryError
+from ..formats import HTML
+from ..store.base import Store
+from . import get_release, get_settings, get_store
+from .i18n import DEFAULT_LANG, LANGS, asked_language, kind_name, page_language
+from .site import cached
+
+bp = Blueprint("network", __name__)
+
+WIDTH, HEIGHT = 1000, 700
+
+UI: dict[str, dict[str, str]] = {
+    "it": {
+        "title": "La rete", "other_lang": "English",
+        "intro": "Le organizzazioni, le persone, gli eventi, le serie di eventi, i periodici e i "
+        "luoghi del grafo, con le loro relazioni: chi organizza, chi interviene, chi è membro di "
+        "che cosa e con quale ruolo, dove si trovano. La rete è costruita da una sola query SPARQL "
+        "sui dati pubblicati e cresce con loro. Un clic su un nodo apre la sua pagina.",
+        "counts": "{nodes} nodi e {edges} relazioni",
+        "notice": "La rete è grande: qui c'è un campione di {shown} dei {total} nodi (quelli con "
+        "più collegamenti) e le relazioni fra loro. Le esportazioni contengono lo stesso campione.",
+        "filter": "Mostra", "apply": "Applica", "picture": "La rete (immagine statica)",
+        "exports": "Scarica la rete", "graphml": "GraphML (yEd, Cytoscape, networkx)",
+        "gexf": "GEXF 1.3 (Gephi)", "nodes_csv": "Nodi (CSV)", "edges_csv": "Relazioni (CSV)",
+        "json": "JSON", "svg": "Immagine (SVG)", "query": "La query SPARQL che costruisce la rete",
+        "run": "Eseguila nell'editor SPARQL", "list": "I nodi per tipo",
+        "help": "Trascina un nodo per spostarlo, lo sfondo per muovere la vista; la rotella ingrandisce.",
+        "reset": "Ripristina la vista", "home_link": "Esplora la rete",
+    },
+    "en": {
+        "title": "The network", "other_lang": "Italiano",
+        "intro": "The organizations, people, events, event series, periodicals and places of the "
+        "graph and their relations: who organizes, who speaks, who is a member of what and in which "
+        "role, where they are. The network is built by one SPARQL query over the published data "
+        "and grows with it. Click a node to open its page.",
+        "counts": "{nodes} nodes and {edges} relations",
+        "notice": "The network is large: this is a sample of {shown} of its {total} nodes (those "
+        "with the most links) and the relations between them. The exports hold the same sample.",
+        "filter": "Show", "apply": "Apply", "picture": "The network (static picture)",
+        "exports": "Download the network", "graphml": "GraphML (yEd, Cytoscape, networkx)",
+        "gexf": "GEXF 1.3 (Gephi)", "nodes_csv": "Nodes (CSV)", "edges_csv": "Relations (CSV)",
+        "json": "JSON", "svg": "Picture (SVG)", "query": "The SPARQL query that builds the network",
+        "run": "Run it in the SPARQL editor", "list": "The nodes by kind",
+        "help": "Drag a node to move it, the background to pan; the wheel zooms.",
+        "reset": "Reset the view", "home_link": "Explore the network",
+    },
+}
+
+#: the static picture may run scripts of nobody: no script, styles inline only
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
+
+
+# -- the network of the served version, once per version and limit -------------------------------
+
+@lru_cache(maxsize=8)
+def _network(store: Store, version: str, base: str, limit: int) -> tuple[net.Network, dict]:
+    network = net.build_network(store, base, limit)
+    return network, net.layout(network, WIDTH, HEIGHT)
+
+
+def current(limit: int | None = None) -> tuple[net.Network, dict]:
+    store = get_store()
+    return _network(store, store.version, get_settings().base_iri, limit or asked_limit())
+
+
+def asked_limit() -> int:
+    raw = request.args.get("limit")
+    if raw is None or raw == "":
+        return net.LIMIT
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or not 1 <= int(raw) <= net.LIMIT:
+        raise QueryError(f"limit must be a whole number from 1 to {net.LIMIT}.")
+    return int(raw)
+
+
+def asked_kinds() -> list[str]:
+    """The kinds ``?kind=`` asks for (all when none is given); unknown names are ignored."""
+    asked = [k for k in request.args.getlist("kind") if k in net.NODE_KINDS]
+    return asked or list(net.NODE_KINDS)
+
+
+def export_language() -> str:
+    return asked_language() or DEFAULT_LANG
+
+
+def node_href(node: net.Node) -> str | None:
+    """The thing's page on the host that was asked."""
+    return f"{request.script_root}/{node.path}" if node.path else None
+
+
+def _args(**extra) -> dict:
+    """The query arguments that shape the network (limit, lang), kept on links between its views."""
+    args = {}
+    if request.args.get("limit"):
+        args["limit"] = asked_limit()
+    if asked_language():
+        args["lang"] = asked_language()
+    return {**args, **extra}
+
+
+def notice(network: net.Network, lang: str) -> str | None:
+    if not network.truncated:
+        return None
+    return UI[lang]["notice"].format(shown=len(network.nodes), total=network.total)
+
+
+def kind_names(lang: str) -> dict[str, str]:
+    return {kind: kind_name(kind, lang) for kind in net.NODE_KINDS}
+
+
+# -- the page ---------------------------------------------------------------------------------------
+
+@bp.route("/network")
+def page() -> Response:
+    lang = page_language()
+
+    def produce() -> Response:
+        network, _ = current()
+        t = UI[lang]
+        shown = asked_kinds()
+        counts = network.kind_counts()
+        groups = [{"kind": kind, "name": kind_name(kind, lang), "count": counts.get(kind, 0),
+                   "color": net.KIND_COLORS[kind], "shown": kind in shown,
+                   "nodes": sorted(({"label": n.label(lang), "href": node_href(n), "iri": n.iri}
+                                    for n in network.nodes if n.kind == kind),
+                                   key=lambda item: (item["label"].casefold(), item["iri"]))}
+                  for kind in net.NODE_KINDS if counts.get(kind)]
+        query = net.network_query(get_settings().base_iri, network.limit)
+        args = _args()
+        html = render_template(
+            "network.html", lang=lang, t=t, groups=groups, network=network,
+            counts=t["counts"].format(nodes=len(network.nodes), edges=len(network.edges)),
+            notice=notice(network, lang), query=query,
+            query_href=url_for("sparql.endpoint", query=query),
+            json_href=url_for(".data", **_args(lang=lang)),
+            svg_href=url_for(".svg", **_args(lang=lang, kind=shown if len(shown) < len(groups) else None)),
+            exports=[(t["graphml"], url_for(".graphml", **args), "application/graphml+xml"),
+                     (t["gexf"], url_for(".gexf", **args), "application/gexf+xml"),
+                     (t["nodes_csv"], url_for(".nodes_csv", **args), "text/csv"),
+                     (t["edges_csv"], url_for(".edges_csv", **args), "text/csv"),
+                     (t["json"], url_for(".data", **args), "application/json"),
+                     (t["svg"], url_for(".svg", **args), "image/svg+xml")],
+            limit=request.args.get("limit") and asked_limit(),
+            lang_links=[{"lang": x, "href": url_for(".page", **{**_args(), "lang": x}),
+                         "current": x == lang} for x in LANGS],
+            width=WIDTH, height=HEIGHT)
+        return Response(html, content_type=HTML.content_type)
+
+    return cached(("html", lang), produce, vary="Accept-Language", lang=lang)
+
+
+@bp.route("/network.json")
+def data() -> Response:
+    lang = page_language()
+
+    def produce() -> Response:
+        network, positions = current()
+        degree = network.degrees()
+        counts = network.kind_counts()
+        body = {
+            "lang": lang, "version": get_store().version, "limit": network.limit,
+            "truncated": network.truncated, "total": network.total,
+            "notice": notice(network, lang), "width": WIDTH, "height": HEIGHT,
+            "kinds": [{"kind": k, "name": kind_name(k, lang), "color": net.KIND_COLORS[k],
+                       "count": counts[k]} for k in net.NODE_KINDS if counts.get(k)],
+            "nodes": [{"id": n.iri, "kind": n.kind, "label": n.label(lang),
+                       "labels": {x: n.label(x) for x in LANGS}, "href": node_href(n),
+                       "degree": degree[n.iri], "x": positions[n.iri][0], "y": positions[n.iri][1]}
+                      for n in network.nodes],
+            "edges": [{"id": f"e{i}", "source": e.source, "target": e.target,
+                       "relation": e.relation, "label": e.label(lang), "role": e.role}
+                      for i, e in enumerate(network.edges)],
+        }
+        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        response = Response(text, content_type="application/json; charset=utf-8")
+        return _truncation_header(response, network)
+
+    return cached(("json", lang), produce, vary="Accept-Language", lang=lang)
+
+
+@bp.route("/network.svg")
+def svg() -> Response:
+    lang = export_language()
+
+    def produce() -> Response:
+        body = _svg(get_store().version, lang, asked_limit(), tuple(asked_kinds()), request.script_root)
+        response = Response(body, content_type="image/svg+xml; charset=utf-8")
+        response.headers["Content-Security-Policy"] = SVG_POLICY
+        return _truncation_header(response, current()[0])
+
+    return cached(("svg", lang), produce, lang=lang)
+
+
+@lru_cache(maxsize=16)
+def _svg(version: str, lang: str, limit: int, kinds: tuple[str, ...], root: str) -> bytes:
+    """The static picture, once per dataset version, language, limit, kinds and script root."""
+    network, positions = current(limit)
+    t = UI[lang]
+    title = f"{t['title']}: {t['counts'].format(nodes=len(network.nodes), edges=len(network.edges))}"
+    return net.to_svg(network, positions, lang, width=WIDTH, height=HEIGHT,
+                      href=lambda n: f"{root}/{n.path}" if n.path else None,
+                      kind_names=kind_names(lang), title=title, notice=notice(network, lang),
+                      kinds=kinds)
+
+
+# -- exports ------------------------------------------------------------------------------------------
+
+def _export(name: str, filename: str, content_type: str, write) -> Response:
+    lang = export_language()
+
+    def produce() -> Response:
+        network, positions = current()
+        response = Response(write(network, lang, positions), content_type=content_type)
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return _truncation_header(response, network)
+
+    return cached((name, lang), produce, lang=lang)
+
+
+def _truncation_header(response: Response, network: net.Network) -> Response:
+    response.headers["X-Network-Truncated"] = "true" if network.truncated else "false"
+    response.headers["X-Network-Total"] = str(network.total)
+    return response
+
+
+@bp.route("/network.graphml")
+def graphml() -> Response:
+    return _export("graphml", "cisem-network.graphml", "application/graphml+xml; charset=utf-8",
+                   lambda network, lang, _: net.to_graphml(network, lang))
+
+
+@bp.route("/network.gexf")
+def gexf() -> Response:
+    modified = get_release().created
+
+    def write(network, lang, positions):
+        return net.to_gexf(network, lang, positions, modified=modified)
+
+    return _export("gexf", "cisem-network.gexf", "application/gexf+xml; charset=utf-8", write)
+
+
+@bp.route("/network-nodes.csv")
+def nodes_csv() -> Response:
+    return _export("nodes-csv", "cisem-network-nodes.csv", "text/csv; charset=utf-8; header=present",
+                   lambda network, lang, _: net.nodes_csv(network, lang))
+
+
+@bp.route("/network-edges.csv")
+def edges_csv() -> Response:
+    return _export("edges-csv", "cisem-network-edges.csv", "text/csv; charset=utf-8; header=present",
+                   lambda network, lang, _: net.edges_csv(network, lang))
