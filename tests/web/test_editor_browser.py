@@ -1,6 +1,6 @@
 """The query editor in a real headless Chromium, against the real `cisem-graph serve`.
 
-Reuses the DevTools-Protocol client of ``test_browser.py`` (Debian's ``chromium``, nothing
+Reuses the DevTools-Protocol client of ``cdp.py`` (Debian's ``chromium``, nothing
 downloaded; without a browser the tests skip and say how to install one). Expected rows come from
 the source text: at the webinar of 14 June 2021 Alessandro Durando, Carlo Borzaga and the
 cooperatives Il Laboratorio and Cascina Pensolato speak.
@@ -13,7 +13,7 @@ import time
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from test_browser import TIMEOUT, Chromium, Tab, find_chromium
+from cdp import TIMEOUT, Tab
 
 WEBINAR = "/doc/event/impresa-sociale-di-inserimento-lavorativo"
 SPEAKERS = {"Alessandro Durando": "/doc/person/alessandro-durando",
@@ -35,25 +35,6 @@ TABLE_JS = """Array.from(document.querySelectorAll('#results table.results tbody
     return {text: td.textContent, href: a ? a.href : null}; }))"""
 HEADERS_JS = ("Array.from(document.querySelectorAll('#results table.results thead th'))"
               ".map(th => th.textContent)")
-
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip("no Chromium browser found: install Debian's with `apt-get install chromium` "
-                    "(.ci/run does this before `make test`)")
-    browser = Chromium(executable, tmp_path_factory.mktemp("chromium-profile"))
-    try:
-        yield browser
-    finally:
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def site(live_server):
-    with live_server(CISEM_WORKERS="1", CISEM_THREADS="4") as (_, url):
-        yield url
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The network page in a real headless Chromium, against the real `cisem-graph serve`.
 
-Reuses the DevTools-Protocol client of ``test_browser.py`` (Debian's ``chromium``, nothing
+Reuses the DevTools-Protocol client of ``cdp.py`` (Debian's ``chromium``, nothing
 downloaded; without a browser the test skips and says how to install one). The organizations
 expected are those the built dump declares, read with rdflib; their names come from the press release.
 """
@@ -12,7 +12,7 @@ import time
 
 import pytest
 import rdflib
-from test_browser import TIMEOUT, Chromium, Tab, find_chromium
+from cdp import TIMEOUT, Tab
 
 from cisem_graph.namespaces import RDF
 
@@ -20,25 +20,6 @@ CISEM = "https://w3id.org/cisem/id/organization/cisem"
 SETTLED = "document.getElementById('network').dataset.settled === 'true'"
 ORGANIZATIONS = ("Camera di Commercio di Cuneo", "Comitato Imprenditorialità Sociale E Microcredito",
                  "Euricse", "Il Laboratorio", "Cascina Pensolato")
-
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip("no Chromium browser found: install Debian's with `apt-get install chromium` "
-                    "(.ci/run does this before `make test`)")
-    browser = Chromium(executable, tmp_path_factory.mktemp("chromium-network"))
-    try:
-        yield browser
-    finally:
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def site(live_server):
-    with live_server(CISEM_WORKERS="1", CISEM_THREADS="4") as (_, url):
-        yield url
 
 
 @pytest.fixture(scope="module")
