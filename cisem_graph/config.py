@@ -57,6 +57,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("contact_email", None, "Contact address for the dataset (dcat:contactPoint; "
             "none when unset)"),
     Setting("sitemap_limit", 50_000, "Most URLs in one sitemap file; more make a sitemap index"),
+    Setting("store_query_url", None, "SPARQL 1.1 query endpoint of a remote store (unset: the "
+            "embedded store)"),
+    Setting("store_update_url", None, "SPARQL 1.1 update endpoint of the remote store (for push)"),
+    Setting("store_gsp_url", None, "Graph Store Protocol endpoint of the remote store (for push)"),
 )
 
 _PATH_SETTINGS = {"root", "data_dir", "ontology_dir", "shapes_dir", "dist_dir"}
@@ -93,6 +97,9 @@ class Settings:
     publisher_identifier: str | None = None
     contact_email: str | None = None
     sitemap_limit: int = 50_000
+    store_query_url: str | None = None
+    store_update_url: str | None = None
+    store_gsp_url: str | None = None
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):

@@ -95,6 +95,13 @@ class StoreUnavailable(CisemError):
     title = "Store unavailable"
 
 
+class StoreTimeout(CisemError):
+    """The remote store did not answer within the time-out (504)."""
+
+    status = 504
+    title = "Store time-out"
+
+
 class NotFound(CisemError):
     status = 404
     title = "Not found"

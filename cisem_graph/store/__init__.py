@@ -24,4 +24,8 @@ def open_store(settings: Settings, version: DatasetVersion | None = None) -> Sto
         raise ConfigError(
             f"the built dataset uses base {version.base_iri!r} but base_iri is "
             f"{settings.base_iri!r}: run `cisem-graph build` again")
+    if settings.store_query_url:
+        from .remote import RemoteStore
+
+        return RemoteStore.for_version(settings.store_query_url, version, settings)
     return EmbeddedStore(version.store_path, version.version, settings)

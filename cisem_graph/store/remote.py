@@ -1,0 +1,277 @@
+"""The remote store: any SPARQL 1.1 Protocol server (Oxigraph server, Fuseki, QLever, ...).
+
+This server stays the front: the same guards as the embedded store run before the store is asked
+(``guards.analyze``), and every query is sent with the Protocol's dataset parameters naming
+published graphs only, so nothing else in the store (staging graphs included) reaches an answer:
+
+- no dataset in the request: ``default-graph-uri`` = the version's merge graph (below),
+  ``named-graph-uri`` = every published graph;
+- the client's ``default-graph-uri``/``named-graph-uri``, or the query's FROM / FROM NAMED (the
+  guards resolve them to absolute IRIs): the same lists, with every unpublished graph dropped (as
+  the embedded store, where an unknown graph is empty). An empty list is sent as one graph name
+  that is never published (``NO_GRAPH``), because an absent parameter would let the store choose.
+
+The published default graph is the RDF merge of the named graphs, a set of triples; a store given
+several ``default-graph-uri`` answers a triple stated by two sources twice (Oxigraph server does),
+so, as ``embedded.write_store`` does, the merge is loaded once more as its own graph,
+``merge_graph(version)``, outside the published names: ``store_nquads`` writes what to load.
+
+The published graphs are the named graphs of the dataset version's N-Quads dump (its manifest
+gives the triple count), so the list is fixed with the version and costs no query.
+
+Answers are asked as SPARQL JSON results (SELECT/ASK) or N-Triples (CONSTRUCT/DESCRIBE), parsed
+with pyoxigraph and rewritten by ``store.results``, so formats, the result cap and the truncated
+flag are exactly the embedded store's. Connections are kept alive per thread (``http.client``);
+at most ``query_processes + max_pending`` store calls run at once, more get ``Overloaded``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import threading
+import time
+import urllib.parse
+from collections.abc import Sequence
+
+from pyoxigraph import QueryBoolean, QueryResultsFormat, RdfFormat, parse, parse_query_results
+
+from ..config import Settings
+from ..errors import (
+    NotAcceptable,
+    Overloaded,
+    QueryError,
+    StoreTimeout,
+    StoreUnavailable,
+)
+from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format
+from ..namespaces import project_prefixes
+from . import guards
+from .base import ASK, SELECT, Answer, PreparedQuery, Store
+from .embedded import _check_iris
+from .results import write_boolean, write_solutions, write_triples
+
+#: A graph name never published: sent when a dataset list is empty after filtering.
+NO_GRAPH = "urn:x-cisem:no-graph"
+
+_RESULTS_JSON = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+
+
+def merge_graph(version: str) -> str:
+    """The graph holding a version's published default graph (the merge) in a remote store."""
+    return f"urn:x-cisem:merge:{version}"
+
+
+def store_nquads(nquads: bytes, version: str) -> bytes:
+    """What a remote store loads for a version: its N-Quads and their merge in ``merge_graph``."""
+    name = merge_graph(version).encode()
+    triples = set()
+    for quad in parse(nquads, RdfFormat.N_QUADS):
+        triples.add(str(quad.triple).encode())
+    return nquads + b"".join(sorted(t + b" <" + name + b"> .\n" for t in triples))
+
+
+def published_graphs(nquads_path) -> tuple[str, ...]:
+    """The named graphs of a dataset version, read from its N-Quads dump."""
+    names = {q.graph_name.value for q in parse(path=str(nquads_path), format=RdfFormat.N_QUADS)}
+    return tuple(sorted(names))
+
+
+def _bound(conn: http.client.HTTPConnection, deadline: float) -> None:
+    """Let the next socket wait last no longer than what remains until the deadline."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError
+    if conn.sock is not None:
+        conn.sock.settimeout(remaining)
+
+
+def _read(conn: http.client.HTTPConnection, response: http.client.HTTPResponse,
+          deadline: float) -> bytes:
+    """The whole body, by the deadline: the socket time-out bounds each wait, this the sum (a
+    store sending a byte a second would otherwise never time out)."""
+    parts = []
+    while True:
+        _bound(conn, deadline)
+        chunk = response.read1(65536)  # what arrived, not a full buffer
+        if not chunk:
+            parts.append(response.read())  # nothing left: marks the response done
+            return b"".join(parts)
+        parts.append(chunk)
+
+
+class RemoteStore(Store):
+    """A dataset version published in a SPARQL 1.1 server, queried through the Protocol."""
+
+    def __init__(self, query_url: str, version: str, graphs: Sequence[str], triples: int,
+                 settings: Settings, default_graph: str | None = None) -> None:
+        """``default_graph``: the graph holding the merge (``None``: every published graph,
+        so a triple in two graphs answers twice)."""
+        url = urllib.parse.urlsplit(query_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise StoreUnavailable(f"store_query_url must be an http(s) URL: {query_url!r}")
+        self.query_url = query_url
+        self.settings = settings
+        self._url = url
+        self._path = url.path or "/"
+        if url.query:
+            self._path += "?" + url.query
+        self._version = version
+        self.graphs = tuple(graphs)
+        self._published = frozenset(self.graphs)
+        self.default_graph = default_graph
+        self._triples = triples
+        self._prefixes = project_prefixes(settings.base_iri)
+        self._local = threading.local()
+        self._open: set[http.client.HTTPConnection] = set()  # every thread's, for close()
+        self._open_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(settings.query_processes + settings.max_pending)
+
+    @classmethod
+    def for_version(cls, query_url: str, version, settings: Settings) -> RemoteStore:
+        """The remote store serving a built ``DatasetVersion`` (graphs from its N-Quads dump)."""
+        return cls(query_url, version.version, published_graphs(version.dump_path("nq")),
+                   version.triples, settings, default_graph=merge_graph(version.version))
+
+    def __repr__(self) -> str:
+        return f"<RemoteStore {self.query_url} version={self._version}>"
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def triple_count(self) -> int:
+        return self._triples
+
+    # --- preparing ---------------------------------------------------------------------------
+
+    def prepare(
+        self,
+        text: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> PreparedQuery:
+        s = self.settings
+        info = guards.analyze(text, max_bytes=s.max_request_bytes, max_nesting=s.max_nesting,
+                              service_allowlist=s.service_allowlist, max_chain=s.max_chain)
+        if default_graphs or named_graphs:
+            graphs = (tuple(default_graphs or ()), tuple(named_graphs or ()))
+            _check_iris(graphs[0] + graphs[1])
+            return PreparedQuery(text, info.form, *graphs)
+        if info.from_graphs or info.from_named_graphs:
+            # The Protocol's parameters override FROM / FROM NAMED: send the same graphs.
+            return PreparedQuery(text, info.form, tuple(info.from_graphs),
+                                 tuple(info.from_named_graphs))
+        return PreparedQuery(text, info.form)
+
+    def _dataset(self, query: PreparedQuery) -> list[tuple[str, str]]:
+        if query.default_graphs is None and query.named_graphs is None:
+            named = list(self.graphs)
+            default = [self.default_graph] if self.default_graph else named
+        else:
+            default = [g for g in query.default_graphs or () if g in self._published]
+            named = [g for g in query.named_graphs or () if g in self._published]
+        return ([("default-graph-uri", g) for g in default or [NO_GRAPH]]
+                + [("named-graph-uri", g) for g in named or [NO_GRAPH]])
+
+    # --- executing ---------------------------------------------------------------------------
+
+    def execute(self, query: PreparedQuery, fmt: Format) -> Answer:
+        if fmt not in (GRAPH_FORMATS if query.returns_graph else RESULT_FORMATS):
+            kind = "graph" if query.returns_graph else "result"
+            raise NotAcceptable(f"A {query.form} answer cannot be written as {fmt.name}; "
+                                f"{kind} formats fit it.")
+        accept = _NTRIPLES if query.returns_graph else _RESULTS_JSON
+        form = urllib.parse.urlencode([("query", query.text), *self._dataset(query)])
+        if not self._slots.acquire(blocking=False):
+            raise Overloaded("Every store connection is busy; try again shortly.")
+        try:
+            body = self._post(form.encode("utf-8"), accept)
+        finally:
+            self._slots.release()
+        limit = self.settings.result_limit
+        try:
+            if query.returns_graph:
+                triples = parse(body, RdfFormat.N_TRIPLES)
+                out, count, truncated = write_triples(triples, fmt.name, limit, self._prefixes)
+                return Answer(out, fmt, query.form, count, truncated)
+            results = parse_query_results(body, QueryResultsFormat.JSON)
+            if isinstance(results, QueryBoolean):
+                return Answer(write_boolean(bool(results), fmt.name), fmt, ASK, 1)
+            variables = [v.value for v in results.variables]
+            out, count, truncated = write_solutions(results, variables, fmt.name, limit)
+            return Answer(out, fmt, SELECT, count, truncated)
+        except SyntaxError as exc:
+            raise StoreUnavailable(f"The store sent an answer that cannot be read ({exc}).") \
+                from None
+
+    # --- HTTP --------------------------------------------------------------------------------
+
+    def _connection(self) -> tuple[http.client.HTTPConnection, bool]:
+        """This thread's kept-alive connection, and whether it was used before."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn, True
+        cls = (http.client.HTTPSConnection if self._url.scheme == "https"
+               else http.client.HTTPConnection)
+        conn = cls(self._url.hostname, self._url.port, timeout=self.settings.query_timeout)
+        self._local.conn = conn
+        with self._open_lock:
+            self._open.add(conn)
+        return conn, False
+
+    def _drop(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            conn.close()
+            with self._open_lock:
+                self._open.discard(conn)
+
+    def _post(self, body: bytes, accept: str) -> bytes:
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+        timeout = self.settings.query_timeout
+        deadline = time.monotonic() + timeout
+        while True:
+            conn, reused = self._connection()
+            try:
+                if conn.sock is not None:  # kept alive: its last wait was bounded
+                    conn.sock.settimeout(timeout)
+                conn.request("POST", self._path, body=body, headers=headers)
+                _bound(conn, deadline)
+                response = conn.getresponse()
+                data = _read(conn, response, deadline)
+            except TimeoutError:
+                self._drop()
+                raise StoreTimeout(f"The store did not answer within {timeout:g} s.") from None
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+                self._drop()
+                if reused:  # a kept-alive connection the store closed meanwhile: once more
+                    continue
+                raise StoreUnavailable(f"The store closed the connection ({exc}).") from None
+            except (OSError, http.client.HTTPException) as exc:
+                self._drop()
+                raise StoreUnavailable(f"The store cannot be reached ({exc}).") from None
+            if response.will_close:
+                self._drop()
+            break
+        if response.status == 200:
+            return data
+        message = data.decode("utf-8", errors="replace").strip()[:2000]
+        if response.status == 400:  # Oxigraph server: "error at LINE:COLUMN: ..."
+            where = re.match(r"error at (\d+):(\d+)", message)
+            raise QueryError(message or "The store refused the query as malformed.",
+                             line=int(where[1]) if where else None,
+                             column=int(where[2]) if where else None)
+        raise StoreUnavailable(f"The store answered {response.status} {response.reason}: "
+                               f"{message}")
+
+    def close(self) -> None:
+        """Close every thread's connection (a thread still querying opens a new one)."""
+        with self._open_lock:
+            conns, self._open = self._open, set()
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()
+
