@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat
+from pyoxigraph import DefaultGraph, Quad, RdfFormat
 from pyoxigraph import Store as OxStore
 
 from ..config import Settings
-from ..errors import LoadError, NotAcceptable, QueryError, StoreUnavailable
+from ..errors import LoadError, NotAcceptable, StoreUnavailable
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..namespaces import project_prefixes
 from . import guards
@@ -114,13 +114,9 @@ class EmbeddedStore(Store):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> PreparedQuery:
-        s = self.settings
-        info = guards.analyze(text, max_bytes=s.max_request_bytes, max_nesting=s.max_nesting,
-                              service_allowlist=s.service_allowlist, max_chain=s.max_chain)
+        info = guards.check(text, self.settings, default_graphs, named_graphs)
         if default_graphs or named_graphs:
-            graphs = (tuple(default_graphs or ()), tuple(named_graphs or ()))
-            _check_iris(graphs[0] + graphs[1])
-            return PreparedQuery(text, info.form, *graphs)
+            return PreparedQuery(text, info.form, tuple(default_graphs or ()), tuple(named_graphs or ()))
         if info.from_graphs or info.from_named_graphs:
             return TextDatasetQuery(text, info.form, tuple(info.from_graphs),
                                     tuple(info.from_named_graphs))
@@ -168,11 +164,3 @@ class EmbeddedStore(Store):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _check_iris(iris: Sequence[str]) -> None:
-    for iri in iris:
-        try:
-            NamedNode(iri)
-        except ValueError as exc:
-            raise QueryError(f"Graph name {iri!r} is not an absolute IRI ({exc}).") from None

@@ -35,13 +35,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urljoin
+
+from pyoxigraph import NamedNode
 
 from ..errors import PayloadTooLarge, QueryError, QueryRefused
 from .base import ASK, CONSTRUCT, DESCRIBE, SELECT
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 #: Most chain links (see the module docstring) open at once; the engine crashes from ~2,500.
 MAX_CHAIN = 1_000
@@ -493,3 +498,19 @@ def _is_operand(token: _Token) -> bool:
 def _decode(match: re.Match[str]) -> str:
     value = int(match.group(1) or match.group(2), 16)
     return chr(value) if value <= 0x10FFFF else match.group(0)
+
+
+def check(text: str, settings: Settings, default_graphs: Sequence[str] | None = None,
+          named_graphs: Sequence[str] | None = None) -> QueryInfo:
+    """The guards with a deployment's limits, and the Protocol's graph names checked as IRIs.
+
+    Every store kind calls this before it touches its engine, so the limits hold for all.
+    """
+    info = analyze(text, max_bytes=settings.max_request_bytes, max_nesting=settings.max_nesting,
+                   service_allowlist=settings.service_allowlist, max_chain=settings.max_chain)
+    for iri in (*(default_graphs or ()), *(named_graphs or ())):
+        try:
+            NamedNode(iri)
+        except ValueError as exc:
+            raise QueryError(f"Graph name {iri!r} is not an absolute IRI ({exc}).") from None
+    return info

@@ -48,7 +48,6 @@ from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..namespaces import project_prefixes
 from . import guards
 from .base import ASK, SELECT, Answer, PreparedQuery, Store
-from .embedded import _check_iris
 from .results import write_boolean, write_solutions, write_triples
 
 #: A graph name never published: sent when a dataset list is empty after filtering.
@@ -152,13 +151,9 @@ class RemoteStore(Store):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> PreparedQuery:
-        s = self.settings
-        info = guards.analyze(text, max_bytes=s.max_request_bytes, max_nesting=s.max_nesting,
-                              service_allowlist=s.service_allowlist, max_chain=s.max_chain)
+        info = guards.check(text, self.settings, default_graphs, named_graphs)
         if default_graphs or named_graphs:
-            graphs = (tuple(default_graphs or ()), tuple(named_graphs or ()))
-            _check_iris(graphs[0] + graphs[1])
-            return PreparedQuery(text, info.form, *graphs)
+            return PreparedQuery(text, info.form, tuple(default_graphs or ()), tuple(named_graphs or ()))
         if info.from_graphs or info.from_named_graphs:
             # The Protocol's parameters override FROM / FROM NAMED: send the same graphs.
             return PreparedQuery(text, info.form, tuple(info.from_graphs),
