@@ -11,8 +11,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..formats import Format
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 SELECT, ASK, CONSTRUCT, DESCRIBE = "SELECT", "ASK", "CONSTRUCT", "DESCRIBE"
 GRAPH_FORMS = (CONSTRUCT, DESCRIBE)
@@ -51,19 +55,36 @@ class Answer:
 class Store(ABC):
     """A dataset version that answers guarded, time-limited, capped queries."""
 
+    settings: Settings
+
     @property
     @abstractmethod
     def version(self) -> str:
         """The dataset version served (a content hash from the build)."""
 
-    @abstractmethod
+    #: what a query whose own FROM / FROM NAMED choose its dataset is prepared as
+    text_dataset_query: type[PreparedQuery] = PreparedQuery
+
     def prepare(
         self,
         text: str,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> PreparedQuery:
-        """Run the guards; raise ``QueryError``/``QueryRefused``/``PayloadTooLarge``."""
+        """Run the guards with ``self.settings``; raise ``QueryError``/``QueryRefused``/``PayloadTooLarge``.
+
+        One implementation for every store kind, so no kind can skip a guard. The Protocol's
+        graphs win over the query's FROM / FROM NAMED.
+        """
+        from . import guards  # guards reads this module's form names
+
+        info = guards.check(text, self.settings, default_graphs, named_graphs)
+        if default_graphs or named_graphs:
+            return PreparedQuery(text, info.form, tuple(default_graphs or ()), tuple(named_graphs or ()))
+        if info.from_graphs or info.from_named_graphs:
+            return self.text_dataset_query(text, info.form, tuple(info.from_graphs),
+                                           tuple(info.from_named_graphs))
+        return PreparedQuery(text, info.form)
 
     @abstractmethod
     def execute(self, query: PreparedQuery, fmt: Format) -> Answer:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +24,6 @@ from ..config import Settings
 from ..errors import LoadError, NotAcceptable, StoreUnavailable
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..namespaces import project_prefixes
-from . import guards
 from .base import ASK, CONSTRUCT, GRAPH_FORMS, SELECT, Answer, PreparedQuery, Store
 from .worker import WorkerPool, unwrap
 
@@ -101,26 +99,14 @@ class EmbeddedStore(Store):
         self._pool = WorkerPool(config, size=settings.query_processes,
                                 max_pending=settings.max_pending, timeout=settings.query_timeout)
 
+    text_dataset_query = TextDatasetQuery
+
     def __repr__(self) -> str:
         return f"<EmbeddedStore version={self._version}>"
 
     @property
     def version(self) -> str:
         return self._version
-
-    def prepare(
-        self,
-        text: str,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-    ) -> PreparedQuery:
-        info = guards.check(text, self.settings, default_graphs, named_graphs)
-        if default_graphs or named_graphs:
-            return PreparedQuery(text, info.form, tuple(default_graphs or ()), tuple(named_graphs or ()))
-        if info.from_graphs or info.from_named_graphs:
-            return TextDatasetQuery(text, info.form, tuple(info.from_graphs),
-                                    tuple(info.from_named_graphs))
-        return PreparedQuery(text, info.form)
 
     def execute(self, query: PreparedQuery, fmt: Format) -> Answer:
         if fmt not in (GRAPH_FORMATS if query.returns_graph else RESULT_FORMATS):

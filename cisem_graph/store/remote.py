@@ -1,8 +1,9 @@
 """The remote store: any SPARQL 1.1 Protocol server (Oxigraph server, Fuseki, QLever, ...).
 
 This server stays the front: the same guards as the embedded store run before the store is asked
-(``guards.analyze``), and every query is sent with the Protocol's dataset parameters naming
-published graphs only, so nothing else in the store (staging graphs included) reaches an answer:
+(``Store.prepare``, one for every kind), and every query is sent with the Protocol's dataset
+parameters naming published graphs only, so nothing else in the store (staging graphs
+included) reaches an answer:
 
 - no dataset in the request: ``default-graph-uri`` = the version's merge graph (below),
   ``named-graph-uri`` = every published graph;
@@ -46,7 +47,6 @@ from ..errors import (
 )
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..namespaces import project_prefixes
-from . import guards
 from .base import ASK, SELECT, Answer, PreparedQuery, Store
 from .results import write_boolean, write_solutions, write_triples
 
@@ -144,21 +144,6 @@ class RemoteStore(Store):
         return self._triples
 
     # --- preparing ---------------------------------------------------------------------------
-
-    def prepare(
-        self,
-        text: str,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-    ) -> PreparedQuery:
-        info = guards.check(text, self.settings, default_graphs, named_graphs)
-        if default_graphs or named_graphs:
-            return PreparedQuery(text, info.form, tuple(default_graphs or ()), tuple(named_graphs or ()))
-        if info.from_graphs or info.from_named_graphs:
-            # The Protocol's parameters override FROM / FROM NAMED: send the same graphs.
-            return PreparedQuery(text, info.form, tuple(info.from_graphs),
-                                 tuple(info.from_named_graphs))
-        return PreparedQuery(text, info.form)
 
     def _dataset(self, query: PreparedQuery) -> list[tuple[str, str]]:
         if query.default_graphs is None and query.named_graphs is None:
