@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import CisemError
+from .errors import DescriptionTooLarge
 from .formats import by_name
 from .namespaces import DCTERMS, RDF, RDFS, SDO, SKOS, bind_prefixes
 from .store.base import Store
@@ -86,12 +86,6 @@ SEARCH = """SELECT ?s ?label WHERE {{
   OPTIONAL {{ ?s ?lp ?label VALUES ?lp {{ {labels} }} }}
 }}"""
 
-
-class DescriptionTooLarge(CisemError):
-    """A description or graph larger than the result cap: never served cut short."""
-
-    status = 503
-    title = "Description too large"
 
 
 @dataclass(frozen=True)

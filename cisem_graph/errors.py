@@ -113,3 +113,17 @@ class QueryAborted(CisemError):
     status = 503
     title = "Query aborted"
     retry_after = 1
+
+
+class DescriptionTooLarge(CisemError):
+    """A description or graph larger than the result cap: never served cut short."""
+
+    status = 503
+    title = "Description too large"
+
+
+class EndpointFailed(CisemError):
+    """A remote SPARQL endpoint that cannot be reached or answers with an error of its own."""
+
+    status = 502
+    title = "Endpoint failed"

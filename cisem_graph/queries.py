@@ -44,7 +44,7 @@ from pathlib import Path
 
 from .config import Settings
 from .describe import sparql_string
-from .errors import CisemError, LoadError, NotFound, QueryError
+from .errors import EndpointFailed, LoadError, NotFound, QueryError
 from .namespaces import KINDS, project_prefixes
 
 LANGS = ("it", "en")
@@ -367,12 +367,6 @@ def _pick(values: Mapping[str, str], lang: str) -> str:
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 TABLE_CELL_CHARS = 60
 
-
-class EndpointFailed(CisemError):
-    """A remote SPARQL endpoint that cannot be reached or answers with an error of its own."""
-
-    status = 502
-    title = "Endpoint failed"
 
 
 @dataclass(frozen=True)
