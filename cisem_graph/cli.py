@@ -15,7 +15,7 @@ import click
 
 from .build import build, load_sources, open_current
 from .config import Settings
-from .errors import CisemError, LoadError, NotFound, QueryError, ValidationFailed
+from .errors import CisemError, ConfigError, LoadError, NotFound, QueryError, ValidationFailed
 from .queries import (
     OUTPUT_FORMATS,
     CannedQuery,
@@ -163,6 +163,37 @@ def query_command(settings: Settings, query: str, params: tuple[str, ...], endpo
         click.echo(answer.body.decode("utf-8"), nl=False)
     if answer.truncated:
         click.echo(f"warning: cut off at result_limit ({settings.result_limit} rows)", err=True)
+
+
+@cli.command("push")
+@click.option("--store", "store_url", metavar="URL",
+              help="The store's base URL; fills unset endpoints as Oxigraph server lays them out "
+                   "(URL/query, URL/update, URL/store). Settings store_*_url win.")
+@click.pass_obj
+def push_command(settings: Settings, store_url: str | None) -> None:
+    """Publish the current dataset version in a remote SPARQL store, all or nothing
+    (credentials: settings store_user, store_password)."""
+    from .push import StoreEndpoints, push
+
+    try:
+        endpoints = StoreEndpoints.from_settings(settings, store_url)
+        version = open_current(settings.dist_dir)
+        report = push(version, endpoints, settings)
+    except (ConfigError, LoadError) as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(EXIT_LOAD)
+    except CisemError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        click.echo("the store's published graphs are as they were", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    if not report.changed:
+        click.echo(f"version {report.version} is already published in {endpoints.query}: "
+                   "nothing changed")
+        return
+    click.echo(f"published version {report.version} in {endpoints.query}: "
+               f"{len(report.graphs) - 1} graphs, {version.triples} triples, and their merge")
+    for graph in report.dropped:
+        click.echo(f"dropped {graph} (not in this version)")
 
 
 def _canned_query(settings: Settings, query: str) -> CannedQuery:

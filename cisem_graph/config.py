@@ -61,6 +61,10 @@ SETTINGS: tuple[Setting, ...] = (
             "embedded store)"),
     Setting("store_update_url", None, "SPARQL 1.1 update endpoint of the remote store (for push)"),
     Setting("store_gsp_url", None, "Graph Store Protocol endpoint of the remote store (for push)"),
+    Setting("store_user", None, "User name for the remote store (HTTP Basic; unset: none)"),
+    Setting("store_password", None, "Password for the remote store (HTTP Basic); never logged"),
+    Setting("push_timeout", 600.0, "Seconds one request of `cisem-graph push` may take (an upload "
+            "of a large graph, the switch)"),
 )
 
 _PATH_SETTINGS = {"root", "data_dir", "ontology_dir", "shapes_dir", "dist_dir"}
@@ -100,6 +104,9 @@ class Settings:
     store_query_url: str | None = None
     store_update_url: str | None = None
     store_gsp_url: str | None = None
+    store_user: str | None = None
+    store_password: str | None = field(default=None, repr=False)
+    push_timeout: float = 600.0
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):

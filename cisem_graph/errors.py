@@ -102,6 +102,13 @@ class StoreTimeout(CisemError):
     title = "Store time-out"
 
 
+class PushFailed(CisemError):
+    """A push stopped before its switch: the store's published graphs are as they were."""
+
+    status = 502
+    title = "Push failed"
+
+
 class NotFound(CisemError):
     status = 404
     title = "Not found"

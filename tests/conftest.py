@@ -53,6 +53,24 @@ def dist_dir(built) -> Path:
 
 
 @pytest.fixture(scope="session")
+def store_server(built, settings, tmp_path_factory):
+    """A real ``oxigraph serve`` on a free loopback port, its own data folder, with the built
+    version pushed by ``cisem_graph.push`` (skipped, with the reason, without the oxigraph CLI)."""
+    from oxiserver import MISSING, OXIGRAPH, Oxigraph
+
+    from cisem_graph.push import StoreEndpoints, push
+
+    if OXIGRAPH is None:
+        pytest.skip(MISSING)
+    server = Oxigraph(tmp_path_factory.mktemp("oxigraph") / "db").start()
+    try:
+        push(built[0], StoreEndpoints.from_settings(settings, server.base), settings)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
 def app(settings, dist_dir):
     from cisem_graph.web import create_app
 

@@ -27,5 +27,11 @@ def open_store(settings: Settings, version: DatasetVersion | None = None) -> Sto
     if settings.store_query_url:
         from .remote import RemoteStore
 
-        return RemoteStore.for_version(settings.store_query_url, version, settings)
+        store = RemoteStore.for_version(settings.store_query_url, version, settings)
+        try:
+            store.check_published()
+        except ConfigError:
+            store.close()
+            raise
+        return store
     return EmbeddedStore(version.store_path, version.version, settings)

@@ -28,17 +28,22 @@ at most ``query_processes + max_pending`` store calls run at once, more get ``Ov
 
 from __future__ import annotations
 
+import base64
 import http.client
+import logging
 import re
 import threading
 import time
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
 from pyoxigraph import QueryBoolean, QueryResultsFormat, RdfFormat, parse, parse_query_results
 
 from ..config import Settings
 from ..errors import (
+    ConfigError,
     NotAcceptable,
     Overloaded,
     QueryError,
@@ -52,9 +57,23 @@ from .results import write_boolean, write_solutions, write_triples
 
 #: A graph name never published: sent when a dataset list is empty after filtering.
 NO_GRAPH = "urn:x-cisem:no-graph"
+#: The graph where ``push`` records what is published (never named in a public query's dataset).
+PUBLICATION = "urn:x-cisem:publication"
+#: Graphs a push uploads before its switch start with this (never published).
+STAGING_PREFIX = "urn:x-cisem:staging:"
+_RECORD = PUBLICATION + "#"
+
+log = logging.getLogger(__name__)
 
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
+
+
+def basic_authorization(user: str | None, password: str | None) -> str | None:
+    """The ``Authorization`` header for HTTP Basic credentials (``None`` without a user)."""
+    if not user:
+        return None
+    return "Basic " + base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
 
 
 def merge_graph(version: str) -> str:
@@ -69,6 +88,39 @@ def store_nquads(nquads: bytes, version: str) -> bytes:
     for quad in parse(nquads, RdfFormat.N_QUADS):
         triples.add(str(quad.triple).encode())
     return nquads + b"".join(sorted(t + b" <" + name + b"> .\n" for t in triples))
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The publication record ``push`` keeps in the store: which version its graphs hold."""
+
+    version: str
+    graphs: tuple[str, ...]
+    merge: str
+
+    QUERY: ClassVar[str] = (f"SELECT ?p ?o WHERE {{ GRAPH <{PUBLICATION}> {{ <{PUBLICATION}> ?p ?o }} }}")
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping[str, str]]) -> Publication | None:
+        """Read the record from the rows of ``QUERY`` (``None``: no record, nothing published)."""
+        version, merge, graphs = None, None, []
+        for row in rows:
+            if row["p"] == _RECORD + "version":
+                version = row["o"]
+            elif row["p"] == _RECORD + "merge":
+                merge = row["o"]
+            elif row["p"] == _RECORD + "graph":
+                graphs.append(row["o"])
+        if version is None or merge is None:
+            return None
+        return cls(version, tuple(sorted(graphs)), merge)
+
+    def ntriples(self) -> str:
+        subject = f"<{PUBLICATION}>"
+        lines = [f'{subject} <{_RECORD}version> "{self.version}" .',
+                 f"{subject} <{_RECORD}merge> <{self.merge}> ."]
+        lines += [f"{subject} <{_RECORD}graph> <{graph}> ." for graph in self.graphs]
+        return " ".join(lines)
 
 
 def published_graphs(nquads_path) -> tuple[str, ...]:
@@ -126,6 +178,7 @@ class RemoteStore(Store):
         self._open: set[http.client.HTTPConnection] = set()  # every thread's, for close()
         self._open_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(settings.query_processes + settings.max_pending)
+        self._authorization = basic_authorization(settings.store_user, settings.store_password)
 
     @classmethod
     def for_version(cls, query_url: str, version, settings: Settings) -> RemoteStore:
@@ -209,8 +262,37 @@ class RemoteStore(Store):
             with self._open_lock:
                 self._open.discard(conn)
 
+    def publication(self) -> Publication | None:
+        """The store's publication record (``push``), asked without any dataset restriction."""
+        body = self._post(urllib.parse.urlencode({"query": Publication.QUERY}).encode(), _RESULTS_JSON)
+        try:
+            results = parse_query_results(body, QueryResultsFormat.JSON)
+            rows = [{v.value: row[v].value for v in results.variables if row[v] is not None}
+                    for row in results]
+        except (SyntaxError, TypeError) as exc:
+            raise StoreUnavailable(f"The store sent an answer that cannot be read ({exc}).") from None
+        return Publication.from_rows(rows)
+
+    def check_published(self) -> None:
+        """Refuse to serve a version the store does not hold (raise ``ConfigError``).
+
+        An unreachable store is not fatal: the server starts, queries answer 502 until it returns.
+        """
+        try:
+            record = self.publication()
+        except (StoreUnavailable, StoreTimeout) as exc:
+            log.warning("cannot ask the store which version it holds (%s); queries answer 502 "
+                        "until it is reachable", exc.message)
+            return
+        if record is None or record.version != self._version:
+            held = f"version {record.version}" if record else "no published version"
+            raise ConfigError(f"the store at {self.query_url} holds {held}, this server serves "
+                              f"version {self._version}: run `cisem-graph push` first")
+
     def _post(self, body: bytes, accept: str) -> bytes:
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+        if self._authorization:
+            headers["Authorization"] = self._authorization
         timeout = self.settings.query_timeout
         deadline = time.monotonic() + timeout
         while True:

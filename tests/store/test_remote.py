@@ -6,15 +6,14 @@ from __future__ import annotations
 import http.server
 import io
 import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+from oxiserver import MISSING, OXIGRAPH, Oxigraph, free_port
 from pyoxigraph import QueryResultsFormat, parse_query_results
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
@@ -28,12 +27,11 @@ from cisem_graph.errors import (
     StoreUnavailable,
 )
 from cisem_graph.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name
+from cisem_graph.push import StoreEndpoints, push
 from cisem_graph.store.embedded import EmbeddedStore
-from cisem_graph.store.remote import RemoteStore, merge_graph, store_nquads
+from cisem_graph.store.remote import RemoteStore, merge_graph
 
-OXIGRAPH = shutil.which("oxigraph") or shutil.which("oxigraph", path=str(Path(sys.executable).parent))
-pytestmark = pytest.mark.skipif(OXIGRAPH is None, reason="oxigraph CLI not found: "
-                                "pip install oxigraph==0.5.13")
+pytestmark = pytest.mark.skipif(OXIGRAPH is None, reason=MISSING)
 
 B = "https://w3id.org/cisem/"
 STAGING = f"{B}graph/staging-secret"
@@ -42,59 +40,20 @@ STAGING_NQ = (f'<{B}id/x> <{B}ontology#leak> "STAGING" <{STAGING}> .\n'
               f'<{CISEM}> <https://schema.org/name> "STAGING name" <{STAGING}> .\n')
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Oxigraph:
-    """One ``oxigraph serve`` process over its own data folder, stoppable and restartable."""
-
-    def __init__(self, location: Path) -> None:
-        self.location = location
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/query"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [OXIGRAPH, "serve", "--location", str(self.location), "--bind",
-             f"127.0.0.1:{self.port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(self.url + "?query=ASK%7B%7D", timeout=1).read()
-                return
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("oxigraph serve did not start") from None
-                time.sleep(0.1)
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-            self.proc = None
-
-
 @pytest.fixture(scope="module")
-def loaded(built, tmp_path_factory) -> Path:
-    """An Oxigraph data folder with the built version's N-Quads and one staging graph."""
-    version, _ = built
-    folder = tmp_path_factory.mktemp("oxigraph")
-    staging = folder / "staging.nq"
-    staging.write_text(STAGING_NQ, encoding="utf-8")
-    merged = folder / "version.nq"
-    merged.write_bytes(store_nquads(version.dump_path("nq").read_bytes(), version.version))
-    for file in (merged, staging):
-        subprocess.run([OXIGRAPH, "load", "--location", str(folder / "db"), "--file", str(file)],
-                       check=True, capture_output=True)
-    return folder / "db"
+def loaded(built, settings, tmp_path_factory) -> Path:
+    """An Oxigraph data folder with the built version pushed and one unpublished graph beside it."""
+    folder = tmp_path_factory.mktemp("oxigraph") / "db"
+    oxi = Oxigraph(folder).start()
+    try:
+        push(built[0], StoreEndpoints.from_settings(settings, oxi.base), settings)
+        request = urllib.request.Request(oxi.base + "/store?" + urllib.parse.urlencode(
+            {"graph": STAGING}), data=STAGING_NQ.replace(f" <{STAGING}> .", " .").encode(),
+            method="POST", headers={"Content-Type": "application/n-triples"})
+        urllib.request.urlopen(request, timeout=10).read()
+    finally:
+        oxi.stop()
+    return folder
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,239 @@
+"""Push a built dataset version into a remote SPARQL store, all or nothing.
+
+The published graphs are never written piecemeal, so a reader of the store (our server, or anyone
+querying the store directly) sees the old version or the new one, never half of each:
+
+1. Leftover staging graphs of an interrupted push are dropped.
+2. Each named graph of the version is uploaded with the Graph Store Protocol (HTTP PUT of
+   N-Triples) under a temporary name, ``urn:x-cisem:staging:<version>:<n>``; nobody's queries name
+   those graphs, and our server sends every query with the published graphs only.
+3. The merge of the named graphs (the published default graph, ``remote.merge_graph``) is made
+   from the staged graphs inside the store (``INSERT … WHERE``), so its blank nodes are the staged
+   graphs' own and a triple stated twice is one triple.
+4. Every staged graph's triple count is checked against the dump's; any difference stops here.
+5. One SPARQL Update request switches: each staged graph is ``MOVE``d onto its published name,
+   graphs the new version no longer has are dropped and the publication record
+   (``remote.PUBLICATION``: version, graphs, merge graph) is rewritten. A SPARQL server applies one
+   update request as one transaction (Oxigraph and Fuseki do), so a push that fails before or
+   during the switch leaves the published graphs as they were.
+
+Pushing the version the record already names, with every count as expected, writes nothing. One
+push at a time: a second push would drop the first one's staging graphs.
+
+SPARQLWrapper asks the queries and the updates (as the CLI and the tests do); the uploads use
+urllib, as SPARQLWrapper does not speak the Graph Store Protocol.
+"""
+
+from __future__ import annotations
+
+import http.client
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pyoxigraph import RdfFormat, parse
+from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from .build import DatasetVersion
+from .config import Settings
+from .errors import ConfigError, PushFailed, StoreUnavailable
+from .progress import bar
+from .store.remote import PUBLICATION, STAGING_PREFIX, Publication, basic_authorization, merge_graph
+
+__all__ = ["PushReport", "StoreEndpoints", "push", "read_publication"]
+
+
+@dataclass(frozen=True)
+class StoreEndpoints:
+    """Where a remote store answers queries, updates and the Graph Store Protocol."""
+
+    query: str
+    update: str
+    gsp: str
+    user: str | None = None
+    password: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, store: str | None = None) -> StoreEndpoints:
+        """The settings' URLs; ``store`` (a server's base URL) fills the unset ones as Oxigraph
+        server lays them out: ``/query``, ``/update``, ``/store``."""
+        base = store.rstrip("/") if store else None
+        urls = {"query": settings.store_query_url, "update": settings.store_update_url,
+                "gsp": settings.store_gsp_url}
+        defaults = {"query": "/query", "update": "/update", "gsp": "/store"}
+        for name, url in urls.items():
+            if url is None and base is not None:
+                urls[name] = base + defaults[name]
+            if urls[name] is None:
+                raise ConfigError(f"no {name} URL for the store: give --store URL or set "
+                                  f"store_{'gsp' if name == 'gsp' else name}_url")
+            if urllib.parse.urlsplit(urls[name]).scheme not in ("http", "https"):
+                raise ConfigError(f"the store's {name} URL must be http(s): {urls[name]!r}")
+        return cls(urls["query"], urls["update"], urls["gsp"], settings.store_user,
+                   settings.store_password)
+
+
+@dataclass(frozen=True)
+class PushReport:
+    version: str
+    #: published graph name -> triples, the merge graph included
+    graphs: dict[str, int]
+    #: False when the store already held this version: nothing was written
+    changed: bool
+    #: graphs of the previous version that the new one no longer has (dropped by the switch)
+    dropped: tuple[str, ...] = ()
+
+
+class _Client:
+    """The store's three endpoints, with credentials and one time-out; every failure a domain error."""
+
+    def __init__(self, endpoints: StoreEndpoints, timeout: float) -> None:
+        self.endpoints = endpoints
+        self.timeout = timeout
+
+    def _wrapper(self, update: bool) -> SPARQLWrapper:
+        wrapper = SPARQLWrapper(self.endpoints.query, updateEndpoint=self.endpoints.update)
+        wrapper.setTimeout(max(1, round(self.timeout)))
+        wrapper.setMethod(POST)
+        if self.endpoints.user:
+            wrapper.setCredentials(self.endpoints.user, self.endpoints.password or "")
+        if not update:
+            wrapper.setReturnFormat(JSON)
+        return wrapper
+
+    def select(self, query: str) -> list[dict[str, str]]:
+        wrapper = self._wrapper(update=False)
+        wrapper.setQuery(query)
+        result = self._call("query", lambda: wrapper.queryAndConvert())
+        try:
+            return [{k: v["value"] for k, v in row.items()} for row in result["results"]["bindings"]]
+        except (KeyError, TypeError) as exc:
+            raise StoreUnavailable(f"The store's answer to a query cannot be read ({exc}).") from None
+
+    def update(self, update: str) -> None:
+        wrapper = self._wrapper(update=True)
+        wrapper.setQuery(update)
+        self._call("update", lambda: wrapper.query().response.read())
+
+    def put(self, graph: str, ntriples: bytes) -> None:
+        """Replace ``graph`` with ``ntriples`` (Graph Store Protocol, indirect graph identification)."""
+        url = self.endpoints.gsp
+        url += ("&" if "?" in url else "?") + urllib.parse.urlencode({"graph": graph})
+        request = urllib.request.Request(url, data=ntriples, method="PUT",
+                                         headers={"Content-Type": "application/n-triples"})
+        authorization = basic_authorization(self.endpoints.user, self.endpoints.password)
+        if authorization:
+            request.add_header("Authorization", authorization)
+        self._call("upload", lambda: urllib.request.urlopen(request, timeout=self.timeout).read())
+
+    def _call(self, what: str, call: Callable):
+        try:
+            return call()
+        except urllib.error.HTTPError as exc:
+            body = exc.read().decode("utf-8", errors="replace").strip()[:500]
+            raise StoreUnavailable(f"The store refused the {what}: {exc.code} {exc.reason} "
+                                   f"{body}".rstrip()) from None
+        except SPARQLWrapperException as exc:  # 400, 401, 404, 414, 500 from the store
+            raise StoreUnavailable(f"The store refused the {what}: {str(exc).splitlines()[0]}") \
+                from None
+        except TimeoutError:
+            raise StoreUnavailable(f"The store did not finish the {what} within "
+                                   f"{self.timeout:g} s (push_timeout).") from None
+        except (OSError, http.client.HTTPException) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StoreUnavailable(f"The store cannot be reached for the {what} ({reason}).") \
+                from None
+
+
+def _split_graphs(version: DatasetVersion) -> tuple[dict[str, bytes], dict[str, int], int]:
+    """The version's named graphs as N-Triples documents, their triple counts, and the size of
+    their merge (distinct triples), from the N-Quads dump."""
+    lines: dict[str, list[bytes]] = {}
+    merged: set[bytes] = set()
+    for quad in parse(path=str(version.dump_path("nq")), format=RdfFormat.N_QUADS):
+        line = f"{quad.triple} .\n".encode()
+        lines.setdefault(quad.graph_name.value, []).append(line)
+        merged.add(line)
+    documents = {g: b"".join(ls) for g, ls in sorted(lines.items())}
+    return documents, {g: len(ls) for g, ls in lines.items()}, len(merged)
+
+
+def _iris(names) -> str:
+    return " ".join(f"<{name}>" for name in names)
+
+
+def _counts(client: _Client, graphs: list[str]) -> dict[str, int]:
+    rows = client.select("SELECT ?g (COUNT(*) AS ?n) WHERE { VALUES ?g { " + _iris(graphs)
+                         + " } GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {row["g"]: int(row["n"]) for row in rows}
+
+
+def read_publication(endpoints: StoreEndpoints, timeout: float) -> Publication | None:
+    """What the store's publication record says is published (``None``: nothing yet)."""
+    client = _Client(endpoints, timeout)
+    return Publication.from_rows(client.select(Publication.QUERY))
+
+
+def push(version: DatasetVersion, endpoints: StoreEndpoints, settings: Settings) -> PushReport:
+    """Publish ``version`` in the store all or nothing (see the module docstring)."""
+    client = _Client(endpoints, settings.push_timeout)
+    documents, expected, merged = _split_graphs(version)
+    merge = merge_graph(version.version)
+    expected_all = {**expected, merge: merged}
+    previous = Publication.from_rows(client.select(Publication.QUERY))
+    if previous is not None and previous.version == version.version \
+            and set(previous.graphs) == set(expected) \
+            and _counts(client, list(expected_all)) == expected_all:
+        return PushReport(version.version, expected_all, changed=False)
+
+    _drop_staging(client)
+    prefix = f"{STAGING_PREFIX}{version.version}:"
+    staged = {graph: f"{prefix}{n}" for n, graph in enumerate(documents)}
+    staged_merge = f"{prefix}merge"
+    try:
+        with bar(sum(map(len, documents.values())), "push: staging graphs", unit="B") as progress:
+            for graph, body in documents.items():
+                client.put(staged[graph], body)
+                progress.update(len(body))
+        client.update("INSERT { GRAPH <" + staged_merge + "> { ?s ?p ?o } } WHERE { VALUES ?g { "
+                      + _iris(staged.values()) + " } GRAPH ?g { ?s ?p ?o } }")
+        wanted = {staged[g]: n for g, n in expected.items()} | {staged_merge: merged}
+        found = _counts(client, list(wanted))
+        wrong = [f"{name}: {found.get(name, 0)} triples, {n} expected"
+                 for name, n in wanted.items() if found.get(name, 0) != n]
+        if wrong:
+            raise PushFailed("The store does not hold what was uploaded, so nothing was switched: "
+                             + "; ".join(wrong))
+        dropped = tuple(sorted(set(previous.graphs if previous else ()) - set(expected)))
+        client.update(_switch(version.version, staged, staged_merge, merge, previous, dropped))
+    except BaseException:
+        try:
+            _drop_staging(client)
+        except StoreUnavailable:
+            pass  # the store is gone: the next push drops what is left
+        raise
+    return PushReport(version.version, expected_all, changed=True, dropped=dropped)
+
+
+def _drop_staging(client: _Client) -> None:
+    rows = client.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                         f'FILTER(STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}')
+    if rows:
+        client.update(" ;\n".join(f"DROP SILENT GRAPH <{row['g']}>" for row in rows))
+
+
+def _switch(version: str, staged: dict[str, str], staged_merge: str, merge: str,
+            previous: Publication | None, dropped: tuple[str, ...]) -> str:
+    """The one update request that publishes the staged graphs (a single transaction)."""
+    operations = [f"DROP SILENT GRAPH <{graph}>" for graph in dropped]
+    if previous is not None and previous.merge != merge:
+        operations.append(f"DROP SILENT GRAPH <{previous.merge}>")
+    operations += [f"MOVE GRAPH <{staged[graph]}> TO GRAPH <{graph}>" for graph in staged]
+    operations.append(f"MOVE GRAPH <{staged_merge}> TO GRAPH <{merge}>")
+    operations.append(f"DROP SILENT GRAPH <{PUBLICATION}>")
+    operations.append("INSERT DATA { GRAPH <" + PUBLICATION + "> { "
+                      + Publication(version, tuple(staged), merge).ntriples() + " } }")
+    return " ;\n".join(operations)

@@ -1,0 +1,294 @@
+"""``cisem-graph push`` against a real ``oxigraph serve``: what is published is exactly the dump, the
+switch is all or nothing, a second push of the same version writes nothing, and a push cut short by
+the store going away leaves the published graphs as they were."""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import shutil
+import threading
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from oxiserver import MISSING, OXIGRAPH, Oxigraph, free_port
+from rdflib import Dataset
+
+from cisem_graph import push as push_module
+from cisem_graph.build import DatasetVersion, build
+from cisem_graph.cli import cli
+from cisem_graph.errors import ConfigError, PushFailed, StoreUnavailable
+from cisem_graph.push import StoreEndpoints, push
+from cisem_graph.store import open_store
+from cisem_graph.store.remote import PUBLICATION, STAGING_PREFIX, merge_graph
+
+pytestmark = pytest.mark.skipif(OXIGRAPH is None, reason=MISSING)
+
+REMOVED = "lafedelta-2017-09-19"
+
+
+@pytest.fixture
+def oxi(tmp_path):
+    server = Oxigraph(tmp_path / "db").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def second(tmp_path_factory, settings) -> DatasetVersion:
+    """Another version: the shipped data without one source file (its graph must disappear)."""
+    root = tmp_path_factory.mktemp("second")
+    for name in ("ontology", "data", "shapes"):
+        shutil.copytree(settings.root / name, root / name)
+    (root / "data" / f"{REMOVED}.ttl").unlink()
+    version, _ = build(settings.replace(root=root, data_dir=None, ontology_dir=None,
+                                        shapes_dir=None, dist_dir=None), root / "dist")
+    return version
+
+
+def endpoints(server: Oxigraph, settings) -> StoreEndpoints:
+    return StoreEndpoints.from_settings(settings, server.base)
+
+
+def dump_counts(version: DatasetVersion) -> tuple[dict[str, int], int]:
+    """Triples per named graph and in their merge, read from the N-Quads dump with rdflib."""
+    ds = Dataset()
+    ds.parse(version.dump_path("nq"), format="nquads")
+    counts = Counter(str(g) for _, _, _, g in ds.quads((None, None, None, None)))
+    merged = {(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))}
+    return dict(counts), len(merged)
+
+
+def published(server: Oxigraph) -> dict[str, int]:
+    """Every graph in the store but the publication record and staging graphs."""
+    return {g: n for g, n in server.graph_counts().items()
+            if g != PUBLICATION and not g.startswith(STAGING_PREFIX)}
+
+
+def staging(server: Oxigraph) -> list[str]:
+    return [g for g in server.graph_counts() if g.startswith(STAGING_PREFIX)]
+
+
+def test_push_publishes_exactly_the_dump(oxi, built, settings):
+    version = built[0]
+    report = push(version, endpoints(oxi, settings), settings)
+    counts, merged = dump_counts(version)
+    assert report.changed and report.version == version.version
+    assert published(oxi) == {**counts, merge_graph(version.version): merged}
+    assert sum(counts.values()) == version.triples
+    assert not staging(oxi)
+    record = oxi.select(f"SELECT ?o {{ GRAPH <{PUBLICATION}> {{ ?s <{PUBLICATION}#version> ?o }} }}")
+    assert record == [{"o": version.version}]
+
+
+def test_merge_shares_the_blank_nodes_of_the_named_graphs(oxi, built, settings):
+    """The merge is made in the store, so its blank nodes are the named graphs' own."""
+    push(built[0], endpoints(oxi, settings), settings)
+    merge = merge_graph(built[0].version)
+    rows = oxi.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <" + merge + "> { ?b ?p ?o } "
+                      "FILTER(isBlank(?b)) FILTER NOT EXISTS { GRAPH ?g { ?b ?p ?o } "
+                      "FILTER(?g != <" + merge + ">) } }")
+    assert rows == [{"n": "0"}]
+    rows = oxi.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <" + merge + "> { ?b ?p ?o } "
+                      "FILTER(isBlank(?b)) }")
+    assert int(rows[0]["n"]) > 0  # there are blank nodes to share
+
+
+def blank_nodes(server: Oxigraph) -> set[str]:
+    """The store's own blank node identifiers: new ones would mean the graphs were rewritten."""
+    rows = server.select("SELECT DISTINCT ?b WHERE { GRAPH ?g { ?b ?p ?o } FILTER(isBlank(?b)) }")
+    return {row["b"] for row in rows}
+
+
+def test_same_version_twice_writes_nothing(oxi, built, settings):
+    push(built[0], endpoints(oxi, settings), settings)
+    before, nodes = oxi.graph_counts(), blank_nodes(oxi)
+    assert nodes
+    report = push(built[0], endpoints(oxi, settings), settings)
+    assert not report.changed
+    assert oxi.graph_counts() == before and blank_nodes(oxi) == nodes
+
+
+def test_new_version_replaces_and_drops(oxi, built, second, settings):
+    push(built[0], endpoints(oxi, settings), settings)
+    report = push(second, endpoints(oxi, settings), settings)
+    counts, merged = dump_counts(second)
+    removed = f"{settings.base_iri}graph/{REMOVED}"
+    assert report.dropped == (removed,)
+    assert published(oxi) == {**counts, merge_graph(second.version): merged}
+    assert removed not in oxi.graph_counts() and merge_graph(built[0].version) not in oxi.graph_counts()
+
+
+def test_store_gone_half_way_leaves_published_graphs(oxi, built, second, settings, monkeypatch):
+    """The store is killed after the third upload: the published graphs are the first version's,
+    and the next push cleans up and publishes."""
+    push(built[0], endpoints(oxi, settings), settings)
+    before, nodes = published(oxi), blank_nodes(oxi)
+    uploads = []
+    real_put = push_module._Client.put
+
+    def put_then_die(self, graph, body):
+        uploads.append(graph)
+        if len(uploads) == 3:
+            oxi.kill()
+        return real_put(self, graph, body)
+
+    monkeypatch.setattr(push_module._Client, "put", put_then_die)
+    with pytest.raises(StoreUnavailable, match="cannot be reached"):
+        push(second, endpoints(oxi, settings), settings)
+    monkeypatch.undo()
+    oxi.start()
+    assert published(oxi) == before and staging(oxi)  # the uploads before the kill are left over
+    assert blank_nodes(oxi) >= nodes
+    push(second, endpoints(oxi, settings), settings)
+    assert not staging(oxi)
+    assert merge_graph(second.version) in oxi.graph_counts()
+
+
+def test_switch_is_one_transaction(oxi, built, settings):
+    """What the switch relies on: the store applies one update request all or nothing (a failing
+    last operation undoes the MOVE before it)."""
+    push(built[0], endpoints(oxi, settings), settings)
+    before = published(oxi)
+    client = push_module._Client(endpoints(oxi, settings), 10)
+    graph = next(iter(before))
+    client.update(f"INSERT DATA {{ GRAPH <{STAGING_PREFIX}x> {{ <urn:a> <urn:b> <urn:c> }} }}")
+    with pytest.raises(StoreUnavailable):
+        client.update(f"MOVE GRAPH <{STAGING_PREFIX}x> TO GRAPH <{graph}> ;\n"
+                      f"MOVE GRAPH <{STAGING_PREFIX}missing> TO GRAPH <urn:elsewhere>")
+    assert published(oxi) == before and staging(oxi) == [f"{STAGING_PREFIX}x"]
+
+
+def test_count_mismatch_switches_nothing(oxi, built, settings, tmp_path):
+    """A blank node shared by two graphs is one node in the dump but two once uploaded graph by
+    graph: the merge's count differs, and the push stops before its switch."""
+    push(built[0], endpoints(oxi, settings), settings)
+    before = published(oxi)
+    folder = tmp_path / "shared-bnode"
+    folder.mkdir()
+    (folder / "cisem.nq").write_text('_:b <urn:p> "x" <urn:g1> .\n_:b <urn:p> "x" <urn:g2> .\n')
+    version = DatasetVersion("0123456789abcdef", folder, settings.base_iri, 2)
+    with pytest.raises(PushFailed, match="nothing was switched") as info:
+        push(version, endpoints(oxi, settings), settings)
+    assert "1 expected" in info.value.message
+    assert published(oxi) == before
+
+
+def test_unreachable_store_is_a_clear_error(built, settings):
+    dead = StoreEndpoints.from_settings(settings, f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(StoreUnavailable, match="cannot be reached"):
+        push(built[0], dead, settings)
+
+
+def test_endpoints_from_settings(settings):
+    ends = StoreEndpoints.from_settings(settings, "http://store:7878/")
+    assert (ends.query, ends.update, ends.gsp) == ("http://store:7878/query", "http://store:7878/update",
+                                                   "http://store:7878/store")
+    fuseki = settings.replace(store_query_url="http://f:3030/ds/sparql",
+                              store_update_url="http://f:3030/ds/update",
+                              store_gsp_url="http://f:3030/ds/data")
+    ends = StoreEndpoints.from_settings(fuseki)
+    assert (ends.query, ends.update, ends.gsp) == ("http://f:3030/ds/sparql", "http://f:3030/ds/update",
+                                                   "http://f:3030/ds/data")
+    with pytest.raises(ConfigError, match="--store"):
+        StoreEndpoints.from_settings(settings)
+    with pytest.raises(ConfigError, match="http"):
+        StoreEndpoints.from_settings(settings, "file:///etc")
+
+
+# --- credentials ---------------------------------------------------------------------------
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Answers 401 to everything, remembering the Authorization headers it was sent."""
+
+    seen: list[str | None] = []
+
+    def _answer(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        type(self).seen.append(self.headers.get("Authorization"))
+        self.send_response(401)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = do_PUT = _answer  # noqa: N815 - http.server's names
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder():
+    _Recorder.seen = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_credentials_are_sent_and_never_shown(recorder, built, settings):
+    secret = settings.replace(store_user="cisem", store_password="s3cret-pw")
+    with pytest.raises(StoreUnavailable) as info:
+        push(built[0], StoreEndpoints.from_settings(secret, recorder), secret)
+    expected = "Basic " + base64.b64encode(b"cisem:s3cret-pw").decode()
+    assert _Recorder.seen and set(_Recorder.seen) == {expected}
+    assert "Unauthorized" in info.value.message and "s3cret" not in info.value.message
+    assert "s3cret" not in repr(secret)
+    store = open_store(secret.replace(store_query_url=recorder + "/query",
+                                      dist_dir=built[0].path.parent), built[0])
+    try:
+        with pytest.raises(StoreUnavailable):
+            store.publication()
+    finally:
+        store.close()
+    assert _Recorder.seen[-1] == expected
+
+
+# --- the server checks the store holds what it serves ---------------------------------------
+
+
+def test_server_refuses_a_store_holding_another_version(oxi, built, second, settings):
+    push(second, endpoints(oxi, settings), settings)
+    with pytest.raises(ConfigError, match="cisem-graph push"):
+        open_store(settings.replace(store_query_url=oxi.url), built[0])
+    push(built[0], endpoints(oxi, settings), settings)
+    store = open_store(settings.replace(store_query_url=oxi.url), built[0])
+    store.close()
+
+
+def test_server_refuses_an_empty_store(oxi, built, settings):
+    with pytest.raises(ConfigError, match="no published version"):
+        open_store(settings.replace(store_query_url=oxi.url), built[0])
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def test_cli_push(oxi, dist_dir, built):
+    runner = CliRunner()
+    env = {"CISEM_DIST_DIR": str(dist_dir)}
+    first = runner.invoke(cli, ["push", "--store", oxi.base], env=env)
+    assert first.exit_code == 0, first.output
+    assert f"published version {built[0].version}" in first.output
+    assert f"{built[0].triples} triples" in first.output
+    again = runner.invoke(cli, ["push", "--store", oxi.base], env=env)
+    assert again.exit_code == 0 and "nothing changed" in again.output
+
+
+def test_cli_push_store_down(dist_dir):
+    result = CliRunner().invoke(cli, ["push", "--store", f"http://127.0.0.1:{free_port()}"],
+                                env={"CISEM_DIST_DIR": str(dist_dir)})
+    assert result.exit_code == 1
+    assert "cannot be reached" in result.output and "as they were" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_push_without_store(dist_dir, tmp_path: Path):
+    result = CliRunner().invoke(cli, ["push"], env={"CISEM_DIST_DIR": str(dist_dir)})
+    assert result.exit_code == 2 and "--store" in result.output
+    result = CliRunner().invoke(cli, ["push", "--store", "http://127.0.0.1:1"],
+                                env={"CISEM_DIST_DIR": str(tmp_path)})
+    assert result.exit_code == 2 and "cisem-graph build" in result.output
