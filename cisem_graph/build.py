@@ -24,6 +24,7 @@ from .errors import LoadError, ValidationFailed
 from .formats import by_name
 from .metadata import DUMP_FORMATS, DUMP_NAME, describe_dataset
 from .namespaces import bind_prefixes, project_prefixes
+from .progress import Steps
 from .sources import Sources, load_sources
 from .store.embedded import write_store
 from .validate import Finding, validate, violations
@@ -60,17 +61,25 @@ class DatasetVersion:
 def build(settings: Settings, out: Path | None = None) -> tuple[DatasetVersion, list[Finding]]:
     """Parse, validate and write a new dataset version; return it with the (warning) findings."""
     out = Path(out or settings.dist_dir)
-    sources = load_sources(settings)
-    findings = validate(sources, settings)
-    if violations(findings):
-        raise ValidationFailed(findings)
-    canonical = canonical_dataset(sources)
-    version = hashlib.sha256(nquads(canonical)).hexdigest()[:16]
-    metadata = describe_dataset(sources, version)
-    add_graph(canonical, metadata)
-    dumps = serialize_dumps(canonical, settings.base_iri)
-    triples = sum(len(g) for g in canonical.graphs() if g.identifier != canonical.default_graph.identifier)
-    return write_version(out, version, settings.base_iri, triples, dumps), findings
+    with Steps(["parse", "validate", "canonical blank nodes", "dumps", "store"], "build") as steps:
+        steps.step("parse")
+        sources = load_sources(settings)
+        steps.step("validate")
+        findings = validate(sources, settings)
+        if violations(findings):
+            raise ValidationFailed(findings)
+        steps.step("canonical blank nodes")
+        canonical = canonical_dataset(sources)
+        version = hashlib.sha256(nquads(canonical)).hexdigest()[:16]
+        metadata = describe_dataset(sources, version)
+        add_graph(canonical, metadata)
+        steps.step("dumps")
+        dumps = serialize_dumps(canonical, settings.base_iri)
+        triples = sum(len(g) for g in canonical.graphs()
+                      if g.identifier != canonical.default_graph.identifier)
+        steps.step("store")
+        written = write_version(out, version, settings.base_iri, triples, dumps)
+    return written, findings
 
 
 def canonical_dataset(sources: Sources) -> Dataset:

@@ -16,6 +16,7 @@ import click
 from .build import build, load_sources, open_current
 from .config import Settings
 from .errors import CisemError, ConfigError, LoadError, NotFound, QueryError, ValidationFailed
+from .progress import Steps
 from .queries import (
     OUTPUT_FORMATS,
     CannedQuery,
@@ -62,7 +63,11 @@ def _fail_load(exc: LoadError) -> None:
 def validate_command(settings: Settings, lang: str) -> None:
     """Validate ontology and data against the SHACL shapes."""
     try:
-        findings = validate(load_sources(settings), settings)
+        with Steps(["parse", "validate"], "validate") as steps:
+            steps.step("parse")
+            sources = load_sources(settings)
+            steps.step("validate")
+            findings = validate(sources, settings)
     except LoadError as exc:
         _fail_load(exc)
     _report(findings, lang)

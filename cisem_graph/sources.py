@@ -17,6 +17,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from .config import Settings
 from .errors import LoadError
 from .namespaces import bind_prefixes, graph_iri
+from .progress import track
 
 #: the named graph that holds the project ontology and its concept scheme
 ONTOLOGY_GRAPH = "ontology"
@@ -97,7 +98,7 @@ def load_sources(settings: Settings) -> Sources:
     data_files = turtle_files(settings.data_dir)
     if not data_files:
         raise LoadError("no data files (*.ttl) found", file=sources.display_path(settings.data_dir))
-    for path in data_files:
+    for path in track(data_files, "parse data files", unit="file"):
         name = path.stem
         shown = sources.display_path(path)
         if not _NAME.match(name) or name in (ONTOLOGY_GRAPH, METADATA_GRAPH):
