@@ -174,12 +174,25 @@ def query_command(settings: Settings, query: str, params: tuple[str, ...], endpo
 @click.option("--store", "store_url", metavar="URL",
               help="The store's base URL; fills unset endpoints as Oxigraph server lays them out "
                    "(URL/query, URL/update, URL/store). Settings store_*_url win.")
+@click.option("--to-file", "to_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write what a push publishes as one N-Quads file instead, for stores loaded "
+                   "offline (oxigraph load, QLever's index builder, tdb2.tdbloader).")
 @click.pass_obj
-def push_command(settings: Settings, store_url: str | None) -> None:
+def push_command(settings: Settings, store_url: str | None, to_file: Path | None) -> None:
     """Publish the current dataset version in a remote SPARQL store, all or nothing
     (credentials: settings store_user, store_password)."""
-    from .push import StoreEndpoints, push
+    from .push import StoreEndpoints, offline_nquads, push
 
+    if to_file is not None:
+        try:
+            to_file.write_bytes(offline_nquads(open_current(settings.dist_dir)))
+        except LoadError as exc:
+            _fail_load(exc)
+        except OSError as exc:
+            click.echo(f"error: cannot write {to_file} ({exc.strerror})", err=True)
+            sys.exit(EXIT_LOAD)
+        click.echo(f"wrote {to_file}: load it into an empty store")
+        return
     try:
         endpoints = StoreEndpoints.from_settings(settings, store_url)
         version = open_current(settings.dist_dir)

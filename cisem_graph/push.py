@@ -161,6 +161,19 @@ def _split_graphs(version: DatasetVersion) -> tuple[dict[str, bytes], dict[str, 
     return documents, {g: len(ls) for g, ls in lines.items()}, len(merged)
 
 
+def offline_nquads(version: DatasetVersion) -> bytes:
+    """What a push publishes, as one N-Quads document, for stores loaded offline (``oxigraph
+    load``, QLever's index builder, ``tdb2.tdbloader``): the named graphs, their merge (sharing
+    their blank nodes, one document) and the publication record."""
+    nquads = version.dump_path("nq").read_bytes()
+    merge = merge_graph(version.version)
+    triples = sorted({f"{quad.triple}".encode() for quad in parse(nquads, RdfFormat.N_QUADS)})
+    graphs = sorted({q.graph_name.value for q in parse(nquads, RdfFormat.N_QUADS)})
+    record = Publication(version.version, tuple(graphs), merge).statements()
+    return (nquads + b"".join(t + f" <{merge}> .\n".encode() for t in triples)
+            + "".join(f"{line} <{PUBLICATION}> .\n" for line in record).encode())
+
+
 def _iris(names) -> str:
     return " ".join(f"<{name}>" for name in names)
 
@@ -235,5 +248,6 @@ def _switch(version: str, staged: dict[str, str], staged_merge: str, merge: str,
     operations.append(f"MOVE GRAPH <{staged_merge}> TO GRAPH <{merge}>")
     operations.append(f"DROP SILENT GRAPH <{PUBLICATION}>")
     operations.append("INSERT DATA { GRAPH <" + PUBLICATION + "> { "
-                      + Publication(version, tuple(staged), merge).ntriples() + " } }")
+                      + " ".join(f"{line} ." for line in Publication(version, tuple(staged), merge)
+                                 .statements()) + " } }")
     return " ;\n".join(operations)

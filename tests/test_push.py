@@ -292,3 +292,26 @@ def test_cli_push_without_store(dist_dir, tmp_path: Path):
     result = CliRunner().invoke(cli, ["push", "--store", "http://127.0.0.1:1"],
                                 env={"CISEM_DIST_DIR": str(tmp_path)})
     assert result.exit_code == 2 and "cisem-graph build" in result.output
+
+
+def test_offline_file_serves_like_a_push(tmp_path, dist_dir, built, settings):
+    """``push --to-file`` loaded with ``oxigraph load`` holds what a push publishes, and the
+    server accepts the store."""
+    import subprocess
+
+    file = tmp_path / "publish.nq"
+    result = CliRunner().invoke(cli, ["push", "--to-file", str(file)],
+                                env={"CISEM_DIST_DIR": str(dist_dir)})
+    assert result.exit_code == 0, result.output
+    subprocess.run([OXIGRAPH, "load", "--location", str(tmp_path / "db"), "--file", str(file)],
+                   check=True, capture_output=True)
+    loaded = Oxigraph(tmp_path / "db").start()
+    pushed = Oxigraph(tmp_path / "pushed").start()
+    try:
+        push(built[0], endpoints(pushed, settings), settings)
+        assert loaded.graph_counts() == pushed.graph_counts()
+        store = open_store(settings.replace(store_query_url=loaded.url), built[0])
+        store.close()
+    finally:
+        loaded.stop()
+        pushed.stop()

@@ -15,7 +15,8 @@ included) reaches an answer:
 The published default graph is the RDF merge of the named graphs, a set of triples; a store given
 several ``default-graph-uri`` answers a triple stated by two sources twice (Oxigraph server does),
 so, as ``embedded.write_store`` does, the merge is loaded once more as its own graph,
-``merge_graph(version)``, outside the published names: ``store_nquads`` writes what to load.
+``merge_graph(version)``, outside the published names, by ``cisem_graph.push``, which also writes
+the publication record (``Publication``) the server checks at start.
 
 The published graphs are the named graphs of the dataset version's N-Quads dump (its manifest
 gives the triple count), so the list is fixed with the version and costs no query.
@@ -81,15 +82,6 @@ def merge_graph(version: str) -> str:
     return f"urn:x-cisem:merge:{version}"
 
 
-def store_nquads(nquads: bytes, version: str) -> bytes:
-    """What a remote store loads for a version: its N-Quads and their merge in ``merge_graph``."""
-    name = merge_graph(version).encode()
-    triples = set()
-    for quad in parse(nquads, RdfFormat.N_QUADS):
-        triples.add(str(quad.triple).encode())
-    return nquads + b"".join(sorted(t + b" <" + name + b"> .\n" for t in triples))
-
-
 @dataclass(frozen=True)
 class Publication:
     """The publication record ``push`` keeps in the store: which version its graphs hold."""
@@ -115,12 +107,12 @@ class Publication:
             return None
         return cls(version, tuple(sorted(graphs)), merge)
 
-    def ntriples(self) -> str:
+    def statements(self) -> list[str]:
+        """The record's triples, each as N-Triples without the final dot."""
         subject = f"<{PUBLICATION}>"
-        lines = [f'{subject} <{_RECORD}version> "{self.version}" .',
-                 f"{subject} <{_RECORD}merge> <{self.merge}> ."]
-        lines += [f"{subject} <{_RECORD}graph> <{graph}> ." for graph in self.graphs]
-        return " ".join(lines)
+        lines = [f'{subject} <{_RECORD}version> "{self.version}"',
+                 f"{subject} <{_RECORD}merge> <{self.merge}>"]
+        return lines + [f"{subject} <{_RECORD}graph> <{graph}>" for graph in self.graphs]
 
 
 def published_graphs(nquads_path) -> tuple[str, ...]:
