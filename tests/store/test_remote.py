@@ -345,6 +345,32 @@ def test_slow_store_times_out(fake_store, make):
     assert info.value.status == 504
 
 
+def test_slot_held_while_the_store_still_works(fake_store, make):
+    """After our time-out the store goes on (Oxigraph server does): the slot stays taken until
+    the store answers, so a client cannot pile up unbounded work in the store."""
+    store = make(fake_store + "/slow", query_processes=1, max_pending=0, query_timeout=1.0)
+    query = store.prepare(ASKS["true"])
+    started = time.monotonic()
+    with pytest.raises(StoreTimeout):
+        store.execute(query, by_name("json"))
+    with pytest.raises(Overloaded, match="busy"):  # the store is still on the first one
+        store.execute(query, by_name("json"))
+    time.sleep(max(0.0, started + 3.5 - time.monotonic()))  # the fake answers after 3 s
+    with pytest.raises(StoreTimeout):  # a slot again: asked, and timed out as slow
+        store.execute(query, by_name("json"))
+
+
+def test_waiting_for_a_slot_is_bounded(fake_store, make):
+    store = make(fake_store + "/slow", query_processes=1, max_pending=1, query_timeout=1.0)
+    query = store.prepare(ASKS["true"])
+    with pytest.raises(StoreTimeout):
+        store.execute(query, by_name("json"))
+    started = time.monotonic()
+    with pytest.raises(Overloaded, match="within 1 s"):
+        store.execute(query, by_name("json"))
+    assert 0.9 < time.monotonic() - started < 1.5
+
+
 def test_trickling_store_times_out(fake_store, make):
     store = make(fake_store + "/trickle", query_timeout=1.0)
     started = time.monotonic()
