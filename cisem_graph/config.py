@@ -57,6 +57,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("contact_email", None, "Contact address for the dataset (dcat:contactPoint; "
             "none when unset)"),
     Setting("sitemap_limit", 50_000, "Most URLs in one sitemap file; more make a sitemap index"),
+    Setting("import_max_bytes", 20_000_000, "Largest spreadsheet `cisem-graph import` reads, in bytes "
+            "(checked before parsing)"),
     Setting("store_query_url", None, "SPARQL 1.1 query endpoint of a remote store (unset: the "
             "embedded store)"),
     Setting("store_update_url", None, "SPARQL 1.1 update endpoint of the remote store (for push)"),
@@ -101,6 +103,7 @@ class Settings:
     publisher_identifier: str | None = None
     contact_email: str | None = None
     sitemap_limit: int = 50_000
+    import_max_bytes: int = 20_000_000
     store_query_url: str | None = None
     store_update_url: str | None = None
     store_gsp_url: str | None = None

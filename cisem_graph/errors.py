@@ -134,3 +134,20 @@ class EndpointFailed(CisemError):
 
     status = 502
     title = "Endpoint failed"
+
+
+class ImportFailed(CisemError):
+    """A spreadsheet cannot be imported; carries every problem found (``importer.Problem``).
+
+    ``unreadable`` says the file could not be read as a table at all (too large, undecodable, not
+    a spreadsheet, empty), as opposed to rows that break the rules.
+    """
+
+    status = 400
+    title = "Cannot import"
+
+    def __init__(self, problems: list, *, unreadable: bool = False) -> None:
+        errors = [p for p in problems if getattr(p, "is_error", True)]
+        super().__init__(f"{len(errors)} error(s): nothing written")
+        self.problems = problems
+        self.unreadable = unreadable

@@ -46,6 +46,20 @@ class Sources:
             merged += self.dataset.graph(graph_id)
         return merged
 
+    def add_graph(self, graph: Graph, path: Path) -> None:
+        """Add a named graph as if ``path`` were already among the files (an import's check)."""
+        target = self.dataset.graph(graph.identifier)
+        for triple in graph:
+            target.add(triple)
+        self.graph_files[graph.identifier] = path
+        self.__dict__.pop("union", None)  # the cached merge no longer holds
+
+    def remove_graph(self, graph_id: URIRef) -> None:
+        if graph_id in self.graph_files:
+            self.dataset.remove_graph(graph_id)
+            del self.graph_files[graph_id]
+        self.__dict__.pop("union", None)
+
     @property
     def ontology(self) -> Graph:
         return self.dataset.graph(graph_iri(self.settings.base_iri, ONTOLOGY_GRAPH))

@@ -78,12 +78,12 @@ def _finding(report: Graph, result: Node, sources: Sources) -> Finding:
         messages.setdefault(lang, str(message))
     return Finding(
         file=_file_of(focus, sources),
-        subject=_show(focus, sources),
-        label=_label(focus, sources),
-        path=_show(path, sources) if path is not None else None,
+        subject=show_node(focus, sources),
+        label=label_of(focus, sources),
+        path=show_node(path, sources) if path is not None else None,
         severity=_SEVERITY.get(report.value(result, SH.resultSeverity), "Violation"),
         messages=messages,
-        value=_show(value, sources) if value is not None else None,
+        value=show_node(value, sources) if value is not None else None,
     )
 
 
@@ -99,7 +99,7 @@ def _file_of(node: Node, sources: Sources) -> str:
     return "?"
 
 
-def _label(node: Node, sources: Sources) -> str | None:
+def label_of(node: Node, sources: Sources) -> str | None:
     ds = sources.union
     for prop in (SDO.name, RDFS.label):
         labels = {lit.language: str(lit) for lit in ds.objects(node, prop) if isinstance(lit, Literal)}
@@ -109,11 +109,11 @@ def _label(node: Node, sources: Sources) -> str | None:
     if isinstance(node, BNode):  # a structured value: name what holds it
         holder = next(ds.subjects(None, node), None)
         if holder is not None and holder != node:
-            return f"value of {_show(holder, sources)}"
+            return f"value of {show_node(holder, sources)}"
     return None
 
 
-def _show(node: Node, sources: Sources) -> str:
+def show_node(node: Node, sources: Sources) -> str:
     if isinstance(node, URIRef):
         return node.n3(sources.dataset.namespace_manager)
     if isinstance(node, BNode):
