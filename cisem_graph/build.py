@@ -25,6 +25,7 @@ from .formats import by_name
 from .metadata import DUMP_FORMATS, DUMP_NAME, describe_dataset
 from .namespaces import bind_prefixes, project_prefixes
 from .progress import Steps
+from .releases import Release, read_releases, releases_key
 from .sources import Sources, load_sources
 from .store.embedded import write_store
 from .validate import Finding, validate, violations
@@ -58,28 +59,71 @@ class DatasetVersion:
         return self.path / f"{DUMP_NAME}.{extension}"
 
 
-def build(settings: Settings, out: Path | None = None) -> tuple[DatasetVersion, list[Finding]]:
-    """Parse, validate and write a new dataset version; return it with the (warning) findings."""
-    out = Path(out or settings.dist_dir)
-    with Steps(["parse", "validate", "canonical blank nodes", "dumps", "store"], "build") as steps:
-        steps.step("parse")
-        sources = load_sources(settings)
-        steps.step("validate")
-        findings = validate(sources, settings)
-        if violations(findings):
-            raise ValidationFailed(findings)
-        steps.step("canonical blank nodes")
-        canonical = canonical_dataset(sources)
-        version = hashlib.sha256(nquads(canonical)).hexdigest()[:16]
-        metadata = describe_dataset(sources, version)
-        add_graph(canonical, metadata)
-        steps.step("dumps")
-        dumps = serialize_dumps(canonical, settings.base_iri)
-        triples = sum(len(g) for g in canonical.graphs()
-                      if g.identifier != canonical.default_graph.identifier)
-        steps.step("store")
-        written = write_version(out, version, settings.base_iri, triples, dumps)
-    return written, findings
+@dataclass
+class Prepared:
+    """Sources parsed, validated and relabelled canonically: what a version is made of."""
+
+    sources: Sources
+    findings: list[Finding]
+    canonical: Dataset
+    #: the sorted canonical N-Quads of the sources (metadata not yet added): the content
+    nquads: bytes
+
+    @property
+    def content(self) -> str:
+        """The content hash: equal data, equal hash, whatever the releases say."""
+        return hashlib.sha256(self.nquads).hexdigest()
+
+
+BUILD_STEPS = ["parse", "validate", "canonical blank nodes", "dumps", "store"]
+
+
+def build(settings: Settings, out: Path | None = None, *,
+          switch: bool = True) -> tuple[DatasetVersion, list[Finding]]:
+    """Parse, validate and write a new dataset version; return it with the (warning) findings.
+
+    ``switch=False`` writes the version beside the others without pointing ``current`` at it
+    (a reload pushes it to a remote store first, then calls ``publish``)."""
+    with Steps(BUILD_STEPS, "build") as steps:
+        prepared = prepare(settings, steps)
+        written = finish(prepared, settings, out, read_releases(settings.releases_dir),
+                         switch=switch, steps=steps)
+    return written, prepared.findings
+
+
+def prepare(settings: Settings, steps: Steps | None = None) -> Prepared:
+    """Parse and validate (``ValidationFailed`` on any violation), then relabel canonically."""
+    step = steps.step if steps else (lambda _name: None)
+    step("parse")
+    sources = load_sources(settings)
+    step("validate")
+    findings = validate(sources, settings)
+    if violations(findings):
+        raise ValidationFailed(findings)
+    step("canonical blank nodes")
+    canonical = canonical_dataset(sources)
+    return Prepared(sources, findings, canonical, nquads(canonical))
+
+
+def finish(prepared: Prepared, settings: Settings, out: Path | None, releases: list[Release], *,
+           switch: bool = True, steps: Steps | None = None) -> DatasetVersion:
+    """Describe the dataset (with its releases), write the dumps and the store.
+
+    The version is a hash of the content and of the release record, so a release, which changes
+    the metadata graph, makes a version of its own."""
+    step = steps.step if steps else (lambda _name: None)
+    version = hashlib.sha256(prepared.nquads + releases_key(releases)).hexdigest()[:16]
+    canonical = prepared.canonical
+    metadata = describe_dataset(prepared.sources, version,
+                                releases=releases, content=prepared.content)
+    add_graph(canonical, metadata)
+    step("dumps")
+    dumps = serialize_dumps(canonical, settings.base_iri)
+    triples = sum(len(g) for g in canonical.graphs()
+                  if g.identifier != canonical.default_graph.identifier)
+    step("store")
+    return write_version(Path(out or settings.dist_dir), version, settings.base_iri, triples,
+                         dumps, switch=switch)
 
 
 def canonical_dataset(sources: Sources) -> Dataset:
@@ -135,8 +179,9 @@ def serialize_dumps(dataset: Dataset, base: str) -> dict[str, bytes]:
 
 
 def write_version(out: Path, version: str, base: str, triples: int,
-                  dumps: dict[str, bytes]) -> DatasetVersion:
-    """Write into a temporary folder beside the others, then rename and switch ``current``."""
+                  dumps: dict[str, bytes], *, switch: bool = True) -> DatasetVersion:
+    """Write into a temporary folder beside the others, then rename and (``switch``) point
+    ``current`` at it."""
     try:
         out.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
@@ -164,9 +209,16 @@ def write_version(out: Path, version: str, base: str, triples: int,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    switch_current(out, version)
+    written = DatasetVersion(version, target, base, triples, sums, created)
+    if switch:
+        publish(out, written)
+    return written
+
+
+def publish(out: Path, version: DatasetVersion) -> None:
+    """Make ``version`` the one served (``current``), then drop the oldest beyond ``KEEP_VERSIONS``."""
+    switch_current(out, version.version)
     prune(out, keep=KEEP_VERSIONS)
-    return DatasetVersion(version, target, base, triples, sums, created)
 
 
 def switch_current(out: Path, version: str) -> None:

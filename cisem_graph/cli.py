@@ -214,6 +214,70 @@ def push_command(settings: Settings, store_url: str | None, to_file: Path | None
         click.echo(f"dropped {graph} (not in this version)")
 
 
+@cli.command("reload")
+@click.option("--url", metavar="URL", help="The running server (default http://HOST:PORT of the settings).")
+@click.option("--lang", type=click.Choice(["en", "it"]), default="en", help="Language of messages.")
+@click.pass_obj
+def reload_command(settings: Settings, url: str | None, lang: str) -> None:
+    """Ask the running server to build, validate and switch to the current data, without a
+    restart (token: setting admin_token). The old version keeps serving if the new one fails."""
+    import urllib.error
+    import urllib.request
+
+    if not settings.admin_token:
+        click.echo("error: set admin_token (CISEM_ADMIN_TOKEN) here and in the server", err=True)
+        sys.exit(EXIT_LOAD)
+    url = (url or f"http://{settings.host}:{settings.port}").rstrip("/") + "/admin/reload"
+    request = urllib.request.Request(url, data=b"", method="POST", headers={
+        "Authorization": f"Bearer {settings.admin_token}", "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=max(600.0, settings.push_timeout)) as response:
+            report = json.load(response)
+    except urllib.error.HTTPError as exc:
+        try:
+            report = json.load(exc)
+        except ValueError:
+            report = {}
+        if "status" not in report or not isinstance(report.get("status"), str):
+            click.echo(f"error: {url}: {exc.code} {report.get('error') or exc.reason}", err=True)
+            sys.exit(EXIT_LOAD)
+    except (OSError, ValueError) as exc:
+        click.echo(f"error: cannot reach {url} ({getattr(exc, 'reason', exc)})", err=True)
+        sys.exit(EXIT_LOAD)
+    _report([Finding(**finding) for finding in report.get("findings", [])], lang)
+    click.echo(f"{report['status']}: {report.get('message', '')}")
+    sys.exit(EXIT_OK if report["status"] in ("switched", "unchanged") else EXIT_VIOLATIONS)
+
+
+@cli.command("release")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The release date (default: today, UTC).")
+@click.option("--lang", type=click.Choice(["en", "it"]), default="en", help="Language of messages.")
+@click.pass_obj
+def release_command(settings: Settings, on, lang: str) -> None:
+    """Validate and build the data as the next numbered, dated release: its dumps, checksums and
+    changelog in releases/, the manifest updated (commit releases/manifest.json and CHANGELOG.md)."""
+    from .releases import NothingToRelease, make_release
+
+    try:
+        result = make_release(settings, on.date() if on else None)
+    except NothingToRelease as exc:
+        click.echo(exc.message)
+        return
+    except LoadError as exc:
+        _fail_load(exc)
+    except ValidationFailed as exc:
+        _report(exc.findings, lang)
+        click.echo(f"{exc.message}: nothing released", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    except ConfigError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(EXIT_LOAD)
+    click.echo(result.changelog, nl=False)
+    click.echo(f"release {result.release.number} ({result.release.date}): dumps and checksums in "
+               f"{result.folder}; dataset version {result.version.version} is current")
+
+
 def _canned_query(settings: Settings, query: str) -> CannedQuery:
     """A file when ``query`` names one (or looks like a path), else a canned query's name."""
     path = Path(query)

@@ -33,6 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ontology_dir", None, "Folder of the project ontology (default: ROOT/ontology)"),
     Setting("shapes_dir", None, "Folder of the SHACL shapes (default: ROOT/shapes)"),
     Setting("dist_dir", None, "Where dataset versions are written (default: ROOT/dist)"),
+    Setting("releases_dir", None, "Release manifest, changelog and released dumps (default: "
+            "ROOT/releases)"),
     Setting("host", "127.0.0.1", "Interface the server listens on"),
     Setting("port", 5000, "Port the server listens on"),
     Setting("server", "granian", "WSGI server: granian (faster, measured) or gunicorn"),
@@ -69,7 +71,7 @@ SETTINGS: tuple[Setting, ...] = (
             "of a large graph, the switch)"),
 )
 
-_PATH_SETTINGS = {"root", "data_dir", "ontology_dir", "shapes_dir", "dist_dir"}
+_PATH_SETTINGS = {"root", "data_dir", "ontology_dir", "shapes_dir", "dist_dir", "releases_dir"}
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class Settings:
     ontology_dir: Path | None = None
     shapes_dir: Path | None = None
     dist_dir: Path | None = None
+    releases_dir: Path | None = None
     host: str = "127.0.0.1"
     port: int = 5000
     server: str = "granian"
@@ -125,7 +128,8 @@ class Settings:
         root = Path(self.root)
         object.__setattr__(self, "root", root)
         for name, sub in (("data_dir", "data"), ("ontology_dir", "ontology"),
-                          ("shapes_dir", "shapes"), ("dist_dir", "dist")):
+                          ("shapes_dir", "shapes"), ("dist_dir", "dist"),
+                          ("releases_dir", "releases")):
             value = getattr(self, name)
             object.__setattr__(self, name, Path(value) if value is not None else root / sub)
 

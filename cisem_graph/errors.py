@@ -109,6 +109,20 @@ class PushFailed(CisemError):
     title = "Push failed"
 
 
+class ReloadBusy(CisemError):
+    """A reload is already running (one at a time, across server processes)."""
+
+    status = 409
+    title = "Reload running"
+
+
+class Unauthorized(CisemError):
+    """An admin request without the right token."""
+
+    status = 401
+    title = "Unauthorized"
+
+
 class NotFound(CisemError):
     status = 404
     title = "Not found"

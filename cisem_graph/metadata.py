@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -26,6 +26,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, VOID, XSD
 
 from .formats import GRAPH_FORMATS
 from .namespaces import DCAT_VERSION, DCATAPIT, PREFIXES, SD, dataset_iri, graph_iri, project_prefixes
+from .releases import Release, describe_releases
 from .sources import METADATA_GRAPH, ONTOLOGY_GRAPH, Sources
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -68,8 +69,10 @@ def distribution_iri(base: str, extension: str) -> URIRef:
     return URIRef(f"{dataset_iri(base)}#dump-{extension}")
 
 
-def describe_dataset(sources: Sources, version: str) -> Graph:
-    """VoID/DCAT description of the dataset, its named graphs, partitions and dumps."""
+def describe_dataset(sources: Sources, version: str, *, releases: Sequence[Release] = (),
+                     content: str = "") -> Graph:
+    """VoID/DCAT description of the dataset, its named graphs, partitions and dumps, and its
+    releases (``releases.describe_releases``; ``content`` says which release this is, if any)."""
     base = sources.settings.base_iri
     ds = dataset_iri(base)
     g = Graph(identifier=graph_iri(base, METADATA_GRAPH))
@@ -86,7 +89,8 @@ def describe_dataset(sources: Sources, version: str) -> Graph:
         g.add((ds, DCAT.theme, URIRef(DATA_THEME + theme)))
     g.add((ds, DCTERMS.accrualPeriodicity, URIRef(FREQUENCY + "IRREG")))
     g.add((ds, DCAT.landingPage, URIRef(base)))
-    g.add((ds, DCAT_VERSION, Literal(version)))
+    if not describe_releases(g, base, list(releases), content):
+        g.add((ds, DCAT_VERSION, Literal(version)))
     g.add((ds, VOID.sparqlEndpoint, URIRef(f"{base}sparql")))
     g.add((ds, VOID.uriSpace, Literal(f"{base}id/")))
     g.add((ds, VOID.feature, URIRef("http://www.w3.org/ns/formats/N-Quads")))
@@ -222,7 +226,7 @@ def release_facts(graph: Graph, base: str, *, files: Mapping[str, str], folder: 
                   contact_email: str | None) -> None:
     """Add what the served version knows and the dumps cannot say about themselves (see above)."""
     ds = dataset_iri(base)
-    if created:
+    if created and graph.value(ds, DCTERMS.modified) is None:  # a release states its own date
         graph.add((ds, DCTERMS.modified, Literal(created, datatype=XSD.dateTime)))
     for name in DUMP_FORMATS:
         fmt = next(f for f in GRAPH_FORMATS if f.name == name)

@@ -31,8 +31,10 @@ CPV = Namespace("https://w3id.org/italia/onto/CPV/")
 CLV = Namespace("https://w3id.org/italia/onto/CLV/")
 L0 = Namespace("https://w3id.org/italia/onto/l0/")
 WD = Namespace("http://www.wikidata.org/entity/")
-#: DCAT 3 terms that rdflib's closed DCAT namespace (DCAT 2) lacks
-DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")
+#: DCAT 3 terms that rdflib's closed DCAT namespace (DCAT 2) lacks (version, hasVersion,
+#: hasCurrentVersion, isVersionOf, previousVersion)
+DCAT3 = Namespace("http://www.w3.org/ns/dcat#")
+DCAT_VERSION = DCAT3.version
 
 #: Kinds of thing, in the singular, as they appear in ``{base}id/{kind}/{slug}``.
 KINDS = ("organization", "person", "place", "event", "series", "role", "concept", "article",

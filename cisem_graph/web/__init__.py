@@ -1,34 +1,120 @@
 """The web layer: an application factory over one store, in the manner of Flask's flaskr.
 
 ``create_app`` is the only way to make an app. It opens the store for the current dataset
-version once and keeps it in ``app.extensions``; views reach it through ``get_store()`` and never
+version and keeps it in ``app.extensions``; views reach it through ``get_store()`` and never
 know which kind of store it is.
+
+A running server follows ``dist/current`` (``reload``): at each request the ``Publisher`` compares
+the link with the version it serves (one ``readlink``), opens the new version when it moved, and
+retires the old one, closing it when the last request using it has finished. A request keeps the
+version it started on (``g``), and says which in ``X-Dataset-Version``.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import time
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, has_request_context, request
 
-from ..build import DatasetVersion, open_current
+from ..build import CURRENT, DatasetVersion, open_current
 from ..config import Settings
+from ..errors import CisemError
 from ..store import open_store
 from ..store.base import Store
 from . import errors
 from .cache import AnswerCache
 
 EXTENSION = "cisem_graph"
+log = logging.getLogger("cisem_graph.web")
+
+#: seconds before a version that failed to open is tried again
+RETRY_AFTER_FAILURE = 2.0
 
 
 @dataclass
-class Publisher:
-    settings: Settings
-    store: Store
-    cache: AnswerCache
-    #: the built version served: its dumps, checksums and creation time
+class Served:
+    """One dataset version in service, and how many requests are using it."""
+
     release: DatasetVersion
+    store: Store
+    leases: int = 0
+    retired: bool = False
+
+
+class Publisher:
+    """What every view needs: settings, the answer cache, and the version being served."""
+
+    def __init__(self, settings: Settings, served: Served, cache: AnswerCache, *,
+                 follow: bool) -> None:
+        self.settings = settings
+        self.cache = cache
+        self._served = served
+        self._follow = follow  # False: a store handed to create_app, never replaced
+        self._lock = threading.Lock()
+        self._failed: tuple[str, float] | None = None
+
+    @property
+    def store(self) -> Store:
+        return self._served.store
+
+    @property
+    def release(self) -> DatasetVersion:
+        return self._served.release
+
+    def lease(self) -> Served:
+        """The version to answer a request with (moved to ``current`` first if it changed)."""
+        if self._follow:
+            self._follow_current()
+        with self._lock:
+            served = self._served
+            served.leases += 1
+            return served
+
+    def unlease(self, served: Served) -> None:
+        with self._lock:
+            served.leases -= 1
+            done = served.retired and served.leases == 0
+        if done:
+            served.store.close()
+
+    def _follow_current(self) -> None:
+        try:
+            target = os.path.basename(os.readlink(self.settings.dist_dir / CURRENT))
+        except OSError:
+            return  # no link (yet): keep serving what is open
+        if target == self._served.release.version:
+            return
+        with self._lock:
+            if target == self._served.release.version:
+                return  # another thread moved first
+            if self._failed and self._failed[0] == target and \
+                    time.monotonic() - self._failed[1] < RETRY_AFTER_FAILURE:
+                return
+            try:
+                release = open_current(self.settings.dist_dir)
+                store = open_store(self.settings, release)
+            except CisemError as exc:
+                self._failed = (target, time.monotonic())
+                log.error("cannot serve version %s, %s keeps serving: %s", target,
+                          self._served.release.version, exc.message)
+                return
+            old, self._served = self._served, Served(release, store)
+            old.retired = True
+            idle = old.leases == 0
+        log.info("now serving version %s (was %s)", release.version, old.release.version)
+        if idle:
+            old.store.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._served.retired = True
+            idle = self._served.leases == 0
+        if idle:
+            self._served.store.close()
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
@@ -37,19 +123,22 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes * 3 + 1024, JSON_SORT_KEYS=False)
     release = open_current(settings.dist_dir)
-    store = store or open_store(settings, release)
-    app.extensions[EXTENSION] = Publisher(settings, store, AnswerCache(settings.cache_entries), release)
+    served = Served(release, store or open_store(settings, release))
+    app.extensions[EXTENSION] = Publisher(settings, served, AnswerCache(settings.cache_entries),
+                                          follow=store is None)
     _init_logging()
 
-    from . import network, queries, resources, site, sparql
+    from . import admin, network, queries, resources, site, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(site.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(queries.bp)
     app.register_blueprint(network.bp)
+    app.register_blueprint(admin.bp)
     errors.init_app(app)
     app.after_request(_common_headers)
+    app.teardown_request(_unlease)
     return app
 
 
@@ -67,12 +156,28 @@ def get_publisher() -> Publisher:
     return current_app.extensions[EXTENSION]
 
 
+def _served() -> Served:
+    """The version this request uses: leased once, at its first use, kept to its end."""
+    if not has_request_context():
+        return get_publisher()._served
+    served = g.get("cisem_served")
+    if served is None:
+        served = g.cisem_served = get_publisher().lease()
+    return served
+
+
+def _unlease(_exc: BaseException | None) -> None:
+    served = g.pop("cisem_served", None)
+    if served is not None:
+        get_publisher().unlease(served)
+
+
 def get_store() -> Store:
-    return get_publisher().store
+    return _served().store
 
 
 def get_release() -> DatasetVersion:
-    return get_publisher().release
+    return _served().release
 
 
 def get_settings() -> Settings:

@@ -31,6 +31,8 @@ def handle_domain_error(exc: CisemError) -> Response:
         retry_after = 1
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)
+    if exc.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="cisem-graph admin"'
     return response
 
 

@@ -40,6 +40,7 @@ from ..namespaces import (
     ontology_ns,
     project_prefixes,
 )
+from ..reload import last_report
 from ..sources import METADATA_GRAPH, ONTOLOGY_GRAPH, load_shapes, turtle_files
 from ..store.base import Store
 from . import get_release, get_settings, get_store
@@ -489,7 +490,11 @@ def dump_rows(release) -> list[dict]:
 @bp.route("/health")
 def health():
     store = get_store()
-    return jsonify({"status": "ok", "version": store.version, "triples": store.triple_count()})
+    body = {"status": "ok", "version": store.version, "triples": store.triple_count()}
+    report = last_report(get_settings().dist_dir)
+    if report is not None:
+        body["last_reload"] = report
+    return jsonify(body)
 
 
 # -- /dataset -----------------------------------------------------------------------------------------

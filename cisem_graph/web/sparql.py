@@ -67,9 +67,9 @@ def choose_format(prepared: PreparedQuery, tokens: tuple[str, ...]) -> Format:
 
 def answer_query(prepared: PreparedQuery, fmt: Format) -> tuple[Response, Answer, str]:
     """Run (or reuse) the answer; GET answers are cached and revalidated by ETag."""
-    publisher = get_publisher()
+    publisher, store = get_publisher(), get_store()
     cacheable = request.method in ("GET", "HEAD")
-    key = cache_key(publisher.store.version, prepared, fmt)
+    key = cache_key(store.version, prepared, fmt)
     etag = f'"{key[:32]}"'
     if cacheable and request.if_none_match.contains(key[:32]):
         response = Response(status=304)
@@ -78,7 +78,7 @@ def answer_query(prepared: PreparedQuery, fmt: Format) -> tuple[Response, Answer
     answer = publisher.cache.get(key) if cacheable else None
     outcome = "cached" if answer else "ok"
     if answer is None:
-        answer = publisher.store.execute(prepared, fmt)
+        answer = store.execute(prepared, fmt)
         if cacheable:
             publisher.cache.put(key, answer)
     response = Response(answer.body, content_type=answer.format.content_type)

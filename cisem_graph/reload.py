@@ -1,0 +1,134 @@
+"""Reload: build and validate a new dataset version beside the served one, switch only if it conforms.
+
+The switch is the ``dist/current`` link (``build.publish``), replaced atomically: every worker of
+every server process compares it with the version it serves at each request and moves over on its
+next request (``web.Publisher``), while requests already running finish on their own version. With
+a remote store the version is pushed first, all or nothing, and ``current`` moves only once the
+store holds it. A version that does not conform, or a push that fails, switches nothing: the old
+version keeps serving.
+
+The outcome of the last reload is kept in ``dist/reload.json`` so that every worker's ``/health``
+reports it, whichever worker ran the reload. One reload at a time, across processes (a lock file).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .build import build, open_current, publish
+from .config import Settings
+from .errors import CisemError, LoadError, ReloadBusy, ValidationFailed
+from .validate import Finding, violations
+
+REPORT = "reload.json"
+LOCK = ".reload.lock"
+
+#: outcomes: the version moved, was already served, or stayed because the new one was refused
+SWITCHED, UNCHANGED, REJECTED, FAILED = "switched", "unchanged", "rejected", "failed"
+
+
+@dataclass
+class ReloadReport:
+    status: str
+    at: str
+    #: the version served after the reload
+    version: str | None
+    previous: str | None = None
+    message: str = ""
+    #: every finding (violations and warnings), each with file, subject, path and it/en messages
+    findings: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (SWITCHED, UNCHANGED)
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+def _finding(finding: Finding) -> dict:
+    """A finding as JSON (``Finding(**it)`` reads it back)."""
+    return asdict(finding)
+
+
+@contextmanager
+def _exclusive(dist: Path) -> Iterator[None]:
+    dist.mkdir(parents=True, exist_ok=True)
+    with open(dist / LOCK, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ReloadBusy("Another reload is running; try again when it has finished.") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def reload_dataset(settings: Settings) -> ReloadReport:
+    """Build, validate, (push,) and switch; never raises for bad data, only ``ReloadBusy``."""
+    dist = Path(settings.dist_dir)
+    with _exclusive(dist):
+        report = _reload(settings, dist)
+        _write_report(dist, report)
+    return report
+
+
+def _reload(settings: Settings, dist: Path) -> ReloadReport:
+    at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    try:
+        previous = open_current(dist).version
+    except LoadError:
+        previous = None
+    try:
+        version, findings = build(settings, dist, switch=False)
+    except ValidationFailed as exc:
+        bad = violations(exc.findings)
+        return ReloadReport(REJECTED, at, previous, previous,
+                            f"{len(bad)} violation(s): the new data does not conform; "
+                            f"version {previous} keeps serving",
+                            [_finding(f) for f in exc.findings])
+    except LoadError as exc:
+        where = exc.details.get("file", "")
+        line = exc.details.get("line")
+        where += f":{line}" if line else ""
+        return ReloadReport(REJECTED, at, previous, previous,
+                            f"{where}: {exc.message}; version {previous} keeps serving")
+    warnings = [_finding(f) for f in findings]
+    if settings.store_query_url:  # also when unchanged: a push of what the store holds writes nothing
+        from .push import StoreEndpoints, push
+
+        try:
+            push(version, StoreEndpoints.from_settings(settings), settings)
+        except CisemError as exc:
+            return ReloadReport(FAILED, at, previous, previous,
+                                f"push to the store failed ({exc.message}); version "
+                                f"{previous} keeps serving", warnings)
+    if version.version == previous:
+        return ReloadReport(UNCHANGED, at, previous, previous, "the data has not changed", warnings)
+    publish(dist, version)
+    return ReloadReport(SWITCHED, at, version.version, previous,
+                        f"version {version.version} now serves", warnings)
+
+
+def _write_report(dist: Path, report: ReloadReport) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".reload-", dir=dist)
+    with os.fdopen(fd, "w") as out:
+        json.dump(report.as_json(), out, ensure_ascii=False, indent=2)
+    os.replace(tmp, dist / REPORT)
+
+
+def last_report(dist: Path) -> dict | None:
+    """The last reload's outcome as written (``None`` when no reload has run)."""
+    try:
+        return json.loads((Path(dist) / REPORT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
