@@ -26,9 +26,11 @@ from .metadata import DUMP_FORMATS, DUMP_NAME, describe_dataset
 from .namespaces import bind_prefixes, project_prefixes
 from .progress import Steps
 from .releases import Release, read_releases, releases_key
+from .revalidate import CACHE as VALIDATION_CACHE
+from .revalidate import validate_with_cache
 from .sources import Sources, load_sources
 from .store.embedded import write_store
-from .validate import Finding, validate, violations
+from .validate import Finding, violations
 
 __all__ = ["DatasetVersion", "build", "load_sources", "open_current", "Sources"]
 
@@ -97,7 +99,7 @@ def prepare(settings: Settings, steps: Steps | None = None) -> Prepared:
     step("parse")
     sources = load_sources(settings)
     step("validate")
-    findings = validate(sources, settings)
+    findings, _ = validate_with_cache(sources, settings, Path(settings.dist_dir) / VALIDATION_CACHE)
     if violations(findings):
         raise ValidationFailed(findings)
     step("canonical blank nodes")

@@ -7,6 +7,7 @@ and English. Violations fail a build; warnings are reported and never block.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyshacl
@@ -32,6 +33,8 @@ class Finding:
     severity: str
     messages: dict[str, str] = field(default_factory=dict)
     value: str | None = None
+    #: the focus node's IRI ("" for a blank node): what an incremental validation keys on
+    focus: str = ""
 
     @property
     def is_violation(self) -> bool:
@@ -50,20 +53,25 @@ class Finding:
 
 
 def validate(sources: Sources, settings: Settings | None = None,
-             shapes: Graph | None = None) -> list[Finding]:
-    """Validate every data graph against the shapes, with the ontology for the class hierarchy."""
+             shapes: Graph | None = None, *, focus_nodes: list[Node] | None = None) -> list[Finding]:
+    """Validate every data graph against the shapes, with the ontology for the class hierarchy
+    (``focus_nodes``: only those nodes, each against the shapes that target it)."""
     settings = settings or sources.settings
     shapes = shapes if shapes is not None else load_shapes(settings)
     try:
         _, report, _ = pyshacl.validate(
             sources.union, shacl_graph=shapes, ont_graph=sources.ontology, inference="none",
-            advanced=True, allow_warnings=True, abort_on_first=False,
+            advanced=True, allow_warnings=True, abort_on_first=False, focus_nodes=focus_nodes,
         )
     except ShapeLoadError as exc:
         raise LoadError(f"SHACL shapes cannot be used: {exc.message}", file="shapes/") from exc
     if isinstance(report, BaseException):  # pyshacl may hand back its exception as the report
         raise LoadError(f"SHACL validation failed: {report}", file="shapes/")
-    findings = [_finding(report, result, sources) for result in report.objects(None, SH.result)]
+    return ordered(_finding(report, result, sources) for result in report.objects(None, SH.result))
+
+
+def ordered(findings: Iterable[Finding]) -> list[Finding]:
+    """Violations first, then by file, subject, path and message: the order people read."""
     return sorted(findings, key=lambda f: (f.severity != "Violation", f.file, f.subject,
                                           f.path or "", f.message))
 
@@ -84,6 +92,7 @@ def _finding(report: Graph, result: Node, sources: Sources) -> Finding:
         severity=_SEVERITY.get(report.value(result, SH.resultSeverity), "Violation"),
         messages=messages,
         value=show_node(value, sources) if value is not None else None,
+        focus=str(focus) if isinstance(focus, URIRef) else "",
     )
 
 
