@@ -70,11 +70,94 @@ def store_server(built, settings, tmp_path_factory):
         server.stop()
 
 
+@pytest.fixture
+def fresh_store(built, settings, tmp_path):
+    """An ``oxigraph serve`` of the test's own (a fresh data folder, the built version pushed), for a
+    test that kills, restarts or overworks its store; killed when the test ends."""
+    from oxiserver import MISSING, OXIGRAPH, Oxigraph
+
+    from cisem_graph.push import StoreEndpoints, push
+
+    if OXIGRAPH is None:
+        pytest.skip(MISSING)
+    server = Oxigraph(tmp_path / "oxigraph").start()
+    try:
+        push(built[0], StoreEndpoints.from_settings(settings, server.base), settings)
+        yield server
+    finally:
+        server.kill()
+
+
+#: The store kinds the web tests prove: the embedded pyoxigraph store and ``RemoteStore`` over a
+#: real ``oxigraph serve`` (``store_query_url``).
+STORE_KINDS = ("embedded", "remote")
+
+
+@pytest.fixture(scope="session", params=STORE_KINDS)
+def store_kind(request) -> str:
+    """The store kind behind ``app``, ``client``, ``make_app`` and ``live_store_env``: a test using
+    any of them runs once per kind, its id saying which (``[embedded]``, ``[remote]``)."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def app(settings, dist_dir):
+def remote_stores(store_server, built, tmp_path_factory):
+    """``remote_stores(settings)``: the query URL of an ``oxigraph serve`` holding the version built
+    in ``settings.dist_dir``, pushed by ``cisem_graph.push``: ``store_server`` for the shipped
+    version, one server of its own (own data folder, started on first use) for any other build."""
+    from oxiserver import Oxigraph
+
+    from cisem_graph.build import open_current
+    from cisem_graph.push import StoreEndpoints, push
+
+    servers = {built[0].version: store_server}
+    owned: list[Oxigraph] = []
+
+    def url_for(app_settings: Settings) -> str:
+        version = open_current(app_settings.dist_dir)
+        server = servers.get(version.version)
+        if server is None:
+            server = Oxigraph(tmp_path_factory.mktemp("oxigraph") / "db").start()
+            owned.append(server)
+            push(version, StoreEndpoints.from_settings(app_settings, server.base), app_settings)
+            servers[version.version] = server
+        return server.url
+
+    yield url_for
+    for server in owned:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def make_app(request, store_kind):
+    """``make_app(settings)``: ``create_app(settings)`` over the store kind of the test (remote: a
+    real ``oxigraph serve`` holding the version in ``settings.dist_dir``). The caller closes the
+    store (``app.extensions["cisem_graph"].store.close()``)."""
     from cisem_graph.web import create_app
 
-    app = create_app(settings.replace(dist_dir=dist_dir))
+    remote = request.getfixturevalue("remote_stores") if store_kind == "remote" else None
+
+    def make(app_settings: Settings):
+        if remote is not None and app_settings.store_query_url is None:
+            app_settings = app_settings.replace(store_query_url=remote(app_settings))
+        return create_app(app_settings)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def live_store_env(request, store_kind) -> dict[str, str]:
+    """The ``CISEM_*`` variables giving ``live_server`` the test's store kind (remote: the query URL
+    of ``store_server``)."""
+    if store_kind == "remote":
+        return {"CISEM_STORE_QUERY_URL": request.getfixturevalue("store_server").url}
+    return {}
+
+
+@pytest.fixture(scope="session")
+def app(settings, dist_dir, make_app):
+    """The app over the shipped build, once per store kind."""
+    app = make_app(settings.replace(dist_dir=dist_dir))
     yield app
     app.extensions["cisem_graph"].store.close()
 

@@ -1,4 +1,5 @@
-"""Fixtures of the browser tests: one headless Chromium and one live server per module."""
+"""Fixtures of the browser tests: one headless Chromium per module, one live server per module and
+store kind."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ def chromium(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def site(live_server):
-    with live_server(CISEM_WORKERS="1", CISEM_THREADS="4") as (_, url):
+def site(live_server, live_store_env):
+    """The live server the browser reads, once per store kind."""
+    with live_server(CISEM_WORKERS="1", CISEM_THREADS="4", **live_store_env) as (_, url):
         yield url

@@ -33,7 +33,7 @@ from cisem_graph.build import build, load_sources
 from cisem_graph.config import PROJECT_ROOT, Settings
 from cisem_graph.describe import sparql_string
 from cisem_graph.namespaces import SDO
-from cisem_graph.web import create_app, resources
+from cisem_graph.web import resources
 
 BASE = "https://w3id.org/cisem/"
 OTHER_BASE = "http://example.org/cisem/"
@@ -82,25 +82,38 @@ def read_quads(path: Path) -> list[tuple]:
     return [(s, p, o, getattr(g, "identifier", g)) for s, p, o, g in dataset.quads()]
 
 
-def built_app(settings: Settings, out: Path):
+@pytest.fixture(scope="session")
+def other_base_build(tmp_path_factory) -> tuple[Settings, object]:
+    """The shipped data built with a non-default base IRI: (settings, DatasetVersion)."""
+    out = tmp_path_factory.mktemp("dist-other")
+    settings = Settings(base_iri=OTHER_BASE)
     version, _ = build(settings, out)
-    return create_app(settings.replace(dist_dir=out)), version
+    return settings.replace(dist_dir=out), version
 
 
 @pytest.fixture(scope="session")
-def other_base_app(tmp_path_factory):
-    """The shipped data built and served with a non-default base IRI."""
-    app, version = built_app(Settings(base_iri=OTHER_BASE), tmp_path_factory.mktemp("dist-other"))
+def hostile_build(tmp_path_factory) -> Settings:
+    """The hostile data root (markup in labels), with the project's shapes and ontology, built."""
+    out = tmp_path_factory.mktemp("dist-hostile")
+    settings = Settings(root=HOSTILE_ROOT, ontology_dir=PROJECT_ROOT / "ontology",
+                        shapes_dir=PROJECT_ROOT / "shapes")
+    build(settings, out)
+    return settings.replace(dist_dir=out)
+
+
+@pytest.fixture(scope="session")
+def other_base_app(other_base_build, make_app):
+    """The shipped data served with a non-default base IRI, over the test's store kind."""
+    settings, version = other_base_build
+    app = make_app(settings)
     yield app, version
     app.extensions["cisem_graph"].store.close()
 
 
 @pytest.fixture(scope="session")
-def hostile_app(tmp_path_factory):
-    """The hostile data root (markup in labels), with the project's shapes and ontology."""
-    settings = Settings(root=HOSTILE_ROOT, ontology_dir=PROJECT_ROOT / "ontology",
-                        shapes_dir=PROJECT_ROOT / "shapes")
-    app, _ = built_app(settings, tmp_path_factory.mktemp("dist-hostile"))
+def hostile_app(hostile_build, make_app):
+    """The hostile data root served over the test's store kind."""
+    app = make_app(hostile_build)
     yield app
     app.extensions["cisem_graph"].store.close()
 

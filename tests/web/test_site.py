@@ -93,11 +93,9 @@ def things_in_files():
 
 
 @pytest.fixture(scope="module")
-def other_app(settings, dist_dir, tmp_path_factory):
+def other_app(settings, dist_dir, tmp_path_factory, make_app):
     """A second deployment: a sitemap split at 7 URLs, no shapes folder, a publisher configured."""
-    from cisem_graph.web import create_app
-
-    app = create_app(settings.replace(
+    app = make_app(settings.replace(
         dist_dir=dist_dir, sitemap_limit=7, shapes_dir=tmp_path_factory.mktemp("no-shapes"),
         publisher_name="Example Publisher", publisher_url="https://publisher.example/",
         publisher_identifier="example-ipa", contact_email="open-data@publisher.example"))

@@ -204,10 +204,8 @@ def test_health_reports_version_and_triples(client, built):
 
 
 @pytest.fixture(scope="module")
-def capped_client(settings, dist_dir):
-    from cisem_graph.web import create_app
-
-    app = create_app(settings.replace(dist_dir=dist_dir, result_limit=3))
+def capped_client(settings, dist_dir, make_app):
+    app = make_app(settings.replace(dist_dir=dist_dir, result_limit=3))
     yield app.test_client()
     app.extensions["cisem_graph"].store.close()
 
