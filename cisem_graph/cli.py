@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -92,15 +94,22 @@ def build_command(settings: Settings, out: Path | None, lang: str) -> None:
     _build(settings, out, lang)
 
 
-def _build(settings: Settings, out: Path | None, lang: str) -> None:
+@contextmanager
+def _refusals(lang: str, outcome: str = "nothing written") -> Iterator[None]:
+    """A build refused: the file that cannot be loaded (exit 2) or the findings (exit 1)."""
     try:
-        version, findings = build(settings, out)
+        yield
     except LoadError as exc:
         _fail_load(exc)
     except ValidationFailed as exc:
         _report(exc.findings, lang)
-        click.echo(f"{exc.message}: nothing written", err=True)
+        click.echo(f"{exc.message}: {outcome}", err=True)
         sys.exit(EXIT_VIOLATIONS)
+
+
+def _build(settings: Settings, out: Path | None, lang: str) -> None:
+    with _refusals(lang):
+        version, findings = build(settings, out)
     _report(findings, lang)
     click.echo(f"dataset version {version.version}: {version.triples} triples")
     click.echo(f"dumps and store in {version.path}")
@@ -263,16 +272,11 @@ def release_command(settings: Settings, on, lang: str) -> None:
     from .releases import NothingToRelease, make_release
 
     try:
-        result = make_release(settings, on.date() if on else None)
+        with _refusals(lang, "nothing released"):
+            result = make_release(settings, on.date() if on else None)
     except NothingToRelease as exc:
         click.echo(exc.message)
         return
-    except LoadError as exc:
-        _fail_load(exc)
-    except ValidationFailed as exc:
-        _report(exc.findings, lang)
-        click.echo(f"{exc.message}: nothing released", err=True)
-        sys.exit(EXIT_VIOLATIONS)
     except ConfigError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(EXIT_LOAD)
@@ -298,12 +302,8 @@ def _ensure_built(settings: Settings) -> None:
         return
     except LoadError:
         click.echo("no dataset version built yet: building it first", err=True)
-    try:
+    with _refusals("en"):
         version, findings = build(settings)
-    except ValidationFailed as exc:
-        _report(exc.findings, "en")
-        click.echo(f"{exc.message}: nothing written", err=True)
-        sys.exit(EXIT_VIOLATIONS)
     click.echo(f"dataset version {version.version}: {version.triples} triples", err=True)
 
 
