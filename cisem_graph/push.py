@@ -13,9 +13,11 @@ querying the store directly) sees the old version or the new one, never half of 
 4. Every staged graph's triple count is checked against the dump's; any difference stops here.
 5. One SPARQL Update request switches: each staged graph is ``MOVE``d onto its published name,
    graphs the new version no longer has are dropped and the publication record
-   (``remote.PUBLICATION``: version, graphs, merge graph) is rewritten. A SPARQL server applies one
-   update request as one transaction (Oxigraph and Fuseki do), so a push that fails before or
-   during the switch leaves the published graphs as they were.
+   (``remote.PUBLICATION``: version, graphs, merge graph) is rewritten. The version before's
+   merge graph is kept until the next push, for a server that has not yet moved to this
+   version. A SPARQL server applies one update request as one transaction (Oxigraph and Fuseki
+   do), so a push that fails before or during the switch leaves the published graphs as they
+   were.
 
 Pushing the version the record already names, with every count as expected, writes nothing. One
 push at a time: a second push would drop the first one's staging graphs.
@@ -242,12 +244,13 @@ def _switch(version: str, staged: dict[str, str], staged_merge: str, merge: str,
             previous: Publication | None, dropped: tuple[str, ...]) -> str:
     """The one update request that publishes the staged graphs (a single transaction)."""
     operations = [f"DROP SILENT GRAPH <{graph}>" for graph in dropped]
-    if previous is not None and previous.merge != merge:
-        operations.append(f"DROP SILENT GRAPH <{previous.merge}>")
+    kept = previous.merge if previous is not None and previous.merge != merge else None
+    if previous is not None and previous.previous_merge not in (None, merge, kept):
+        operations.append(f"DROP SILENT GRAPH <{previous.previous_merge}>")
     operations += [f"MOVE GRAPH <{staged[graph]}> TO GRAPH <{graph}>" for graph in staged]
     operations.append(f"MOVE GRAPH <{staged_merge}> TO GRAPH <{merge}>")
     operations.append(f"DROP SILENT GRAPH <{PUBLICATION}>")
     operations.append("INSERT DATA { GRAPH <" + PUBLICATION + "> { "
-                      + " ".join(f"{line} ." for line in Publication(version, tuple(staged), merge)
+                      + " ".join(f"{line} ." for line in Publication(version, tuple(staged), merge, kept)
                                  .statements()) + " } }")
     return " ;\n".join(operations)

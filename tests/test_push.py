@@ -19,6 +19,7 @@ from rdflib import Dataset
 from cisem_graph import push as push_module
 from cisem_graph.build import DatasetVersion, build
 from cisem_graph.cli import cli
+from cisem_graph.config import Settings
 from cisem_graph.errors import ConfigError, PushFailed, StoreUnavailable
 from cisem_graph.push import StoreEndpoints, push
 from cisem_graph.store import open_store
@@ -36,16 +37,31 @@ def oxi(tmp_path):
     server.stop()
 
 
+def other_version(root: Path, settings, change) -> DatasetVersion:
+    for name in ("ontology", "data", "shapes"):
+        shutil.copytree(settings.root / name, root / name)
+    change(root / "data")
+    version, _ = build(Settings(root=root), root / "dist")
+    return version
+
+
 @pytest.fixture(scope="module")
 def second(tmp_path_factory, settings) -> DatasetVersion:
     """Another version: the shipped data without one source file (its graph must disappear)."""
-    root = tmp_path_factory.mktemp("second")
-    for name in ("ontology", "data", "shapes"):
-        shutil.copytree(settings.root / name, root / name)
-    (root / "data" / f"{REMOVED}.ttl").unlink()
-    version, _ = build(settings.replace(root=root, data_dir=None, ontology_dir=None,
-                                        shapes_dir=None, dist_dir=None), root / "dist")
-    return version
+    return other_version(tmp_path_factory.mktemp("second"), settings,
+                         lambda data: (data / f"{REMOVED}.ttl").unlink())
+
+
+@pytest.fixture(scope="module")
+def third(tmp_path_factory, settings) -> DatasetVersion:
+    """A third version: the second with one name written otherwise."""
+    def change(data: Path) -> None:
+        (data / f"{REMOVED}.ttl").unlink()
+        press = data / "press-release-2021-06-10.ttl"
+        press.write_text(press.read_text(encoding="utf-8").replace(
+            "Sociale E Microcredito\"@it", "Sociale e Microcredito\"@it"), encoding="utf-8")
+
+    return other_version(tmp_path_factory.mktemp("third"), settings, change)
 
 
 def endpoints(server: Oxigraph, settings) -> StoreEndpoints:
@@ -111,14 +127,21 @@ def test_same_version_twice_writes_nothing(oxi, built, settings):
     assert oxi.graph_counts() == before and blank_nodes(oxi) == nodes
 
 
-def test_new_version_replaces_and_drops(oxi, built, second, settings):
+def test_new_version_replaces_and_drops(oxi, built, second, third, settings):
     push(built[0], endpoints(oxi, settings), settings)
+    _, first_merged = dump_counts(built[0])
     report = push(second, endpoints(oxi, settings), settings)
     counts, merged = dump_counts(second)
     removed = f"{settings.base_iri}graph/{REMOVED}"
     assert report.dropped == (removed,)
-    assert published(oxi) == {**counts, merge_graph(second.version): merged}
-    assert removed not in oxi.graph_counts() and merge_graph(built[0].version) not in oxi.graph_counts()
+    # the first version's merge stays one push longer, for a server still on that version
+    assert published(oxi) == {**counts, merge_graph(second.version): merged,
+                              merge_graph(built[0].version): first_merged}
+    push(third, endpoints(oxi, settings), settings)
+    counts, third_merged = dump_counts(third)
+    assert published(oxi) == {**counts, merge_graph(third.version): third_merged,
+                              merge_graph(second.version): merged}
+    assert removed not in oxi.graph_counts()
 
 
 def test_store_gone_half_way_leaves_published_graphs(oxi, built, second, settings, monkeypatch):

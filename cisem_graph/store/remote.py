@@ -96,29 +96,36 @@ class Publication:
     version: str
     graphs: tuple[str, ...]
     merge: str
+    #: the version before's merge, kept one push longer: a server still on that version (a
+    #: reload moves it a moment after the push) keeps its default graph meanwhile
+    previous_merge: str | None = None
 
     QUERY: ClassVar[str] = (f"SELECT ?p ?o WHERE {{ GRAPH <{PUBLICATION}> {{ <{PUBLICATION}> ?p ?o }} }}")
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, str]]) -> Publication | None:
         """Read the record from the rows of ``QUERY`` (``None``: no record, nothing published)."""
-        version, merge, graphs = None, None, []
+        version, merge, previous, graphs = None, None, None, []
         for row in rows:
             if row["p"] == _RECORD + "version":
                 version = row["o"]
             elif row["p"] == _RECORD + "merge":
                 merge = row["o"]
+            elif row["p"] == _RECORD + "previousMerge":
+                previous = row["o"]
             elif row["p"] == _RECORD + "graph":
                 graphs.append(row["o"])
         if version is None or merge is None:
             return None
-        return cls(version, tuple(sorted(graphs)), merge)
+        return cls(version, tuple(sorted(graphs)), merge, previous)
 
     def statements(self) -> list[str]:
         """The record's triples, each as N-Triples without the final dot."""
         subject = f"<{PUBLICATION}>"
         lines = [f'{subject} <{_RECORD}version> "{self.version}"',
                  f"{subject} <{_RECORD}merge> <{self.merge}>"]
+        if self.previous_merge:
+            lines.append(f"{subject} <{_RECORD}previousMerge> <{self.previous_merge}>")
         return lines + [f"{subject} <{_RECORD}graph> <{graph}>" for graph in self.graphs]
 
 
