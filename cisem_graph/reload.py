@@ -7,6 +7,7 @@ a remote store the version is pushed first, all or nothing, and ``current`` move
 store holds it. A version that does not conform, or a push that fails, switches nothing: the old
 version keeps serving.
 
+The build runs in a child process, so the memory it takes goes back to the system when it ends.
 The outcome of the last reload is kept in ``dist/reload.json`` so that every worker's ``/health``
 reports it, whichever worker ran the reload. One reload at a time, across processes (a lock file).
 """
@@ -18,9 +19,11 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from multiprocessing import get_context
 from pathlib import Path
 
 from .build import build, open_current, publish
@@ -88,20 +91,16 @@ def _reload(settings: Settings, dist: Path) -> ReloadReport:
         previous = open_current(dist).version
     except LoadError:
         previous = None
-    try:
-        version, findings = build(settings, dist, switch=False)
-    except ValidationFailed as exc:
-        bad = violations(exc.findings)
+    outcome, payload = _build_apart(settings, dist)
+    if outcome == "invalid":
+        bad = violations(payload)
         return ReloadReport(REJECTED, at, previous, previous,
                             f"{len(bad)} violation(s): the new data does not conform; "
-                            f"version {previous} keeps serving",
-                            [_finding(f) for f in exc.findings])
-    except LoadError as exc:
-        where = exc.details.get("file", "")
-        line = exc.details.get("line")
-        where += f":{line}" if line else ""
+                            f"version {previous} keeps serving", [_finding(f) for f in payload])
+    if outcome == "unloadable":
         return ReloadReport(REJECTED, at, previous, previous,
-                            f"{where}: {exc.message}; version {previous} keeps serving")
+                            f"{payload}; version {previous} keeps serving")
+    version, findings = payload
     warnings = [_finding(f) for f in findings]
     if settings.store_query_url:  # also when unchanged: a push of what the store holds writes nothing
         from .push import StoreEndpoints, push
@@ -117,6 +116,26 @@ def _reload(settings: Settings, dist: Path) -> ReloadReport:
     publish(dist, version)
     return ReloadReport(SWITCHED, at, version.version, previous,
                         f"version {version.version} now serves", warnings)
+
+
+def _build_apart(settings: Settings, dist: Path) -> tuple[str, object]:
+    """Build in a child process: a server's worker would otherwise keep the memory of parsing and
+    validating the whole dataset for the rest of its life."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(_build_child, settings, dist).result()
+
+
+def _build_child(settings: Settings, dist: Path) -> tuple[str, object]:
+    """The build, with its refusals as values (our exceptions carry keyword details that do not
+    survive pickling)."""
+    try:
+        return "built", build(settings, dist, switch=False)
+    except ValidationFailed as exc:
+        return "invalid", exc.findings
+    except LoadError as exc:
+        where = exc.details.get("file", "")
+        line = exc.details.get("line")
+        return "unloadable", f"{where}{f':{line}' if line else ''}: {exc.message}"
 
 
 def _write_report(dist: Path, report: ReloadReport) -> None:
