@@ -134,14 +134,61 @@ def canonical_dataset(sources: Sources) -> Dataset:
     bind_prefixes(canonical, sources.settings.base_iri)
     counter = 0
     for graph_id in sorted(sources.graph_files):
-        graph = to_canonical_graph(sources.dataset.graph(graph_id))
-        labels = sorted({t for triple in graph for t in triple if isinstance(t, BNode)})
-        renamed = {label: BNode(f"b{counter + i}") for i, label in enumerate(labels)}
-        counter += len(labels)
+        graph = sources.dataset.graph(graph_id)
+        keys = tree_keys(graph)
+        if keys is None:  # blank nodes that are not structured values: rdflib's general algorithm
+            graph = to_canonical_graph(graph)
+            keys = {t: str(t) for triple in graph for t in triple if isinstance(t, BNode)}
+        order = sorted(keys, key=keys.__getitem__)
+        renamed = {node: BNode(f"b{counter + i}") for i, node in enumerate(order)}
+        counter += len(order)
         target = canonical.graph(graph_id)
         for triple in graph:
             target.add(tuple(renamed.get(t, t) for t in triple))
     return canonical
+
+
+def tree_keys(graph: Graph) -> dict[BNode, str] | None:
+    """A key for each blank node from its holder and its content, when every blank node is a
+    structured value (object of at most one triple, no cycle): what our data's addresses,
+    identifiers and locations are. Equal for equal graphs whatever the parser's labels, and
+    linear, where rdflib's canonicalization took 296 s of a 1M-triple build. ``None`` when it does
+    not apply (a shared or cyclic blank node, or two indistinguishable ones)."""
+    holder: dict[BNode, tuple] = {}
+    nodes: set[BNode] = set()
+    for s, p, o in graph:
+        if isinstance(s, BNode):
+            nodes.add(s)
+        if isinstance(o, BNode):
+            nodes.add(o)
+            if o in holder:
+                return None
+            holder[o] = (s, p)
+    content: dict[BNode, str] = {}
+
+    def content_of(node: BNode, depth: int) -> str:
+        if node not in content:
+            if depth > len(nodes):
+                raise RecursionError
+            parts = sorted(f"{p.n3()} {content_of(o, depth + 1) if isinstance(o, BNode) else o.n3()}"
+                           for p, o in graph.predicate_objects(node))
+            content[node] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return content[node]
+
+    def key_of(node: BNode, depth: int) -> str:
+        if depth > len(nodes):
+            raise RecursionError
+        if node not in holder:
+            return content_of(node, 0)
+        s, p = holder[node]
+        up = key_of(s, depth + 1) if isinstance(s, BNode) else s.n3()
+        return hashlib.sha256(f"{up} {p.n3()} {content_of(node, 0)}".encode()).hexdigest()
+
+    try:
+        keys = {node: key_of(node, 0) for node in nodes}
+    except RecursionError:
+        return None
+    return keys if len(set(keys.values())) == len(keys) else None
 
 
 def add_graph(dataset: Dataset, graph: Graph) -> None:
