@@ -60,8 +60,8 @@ def validate(sources: Sources, settings: Settings | None = None,
     shapes = shapes if shapes is not None else load_shapes(settings)
     try:
         # inplace: the merged graph is ours alone and already holds the ontology, so pyshacl need
-        # not copy it to mix the ontology in (a quarter of its time at 100k triples); the shapes
-        # use core SHACL only, so no SHACL-AF (another quarter)
+        # not copy it to mix the ontology in; the shapes use core SHACL only, so no SHACL-AF
+        # (together about a tenth of pyshacl's time at 100k triples: 37 s instead of 40 s)
         _, report, _ = pyshacl.validate(
             sources.union, shacl_graph=shapes, ont_graph=sources.ontology, inference="none",
             advanced=False, inplace=True, allow_warnings=True, abort_on_first=False,
