@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint build validate bench clean
+.PHONY: run test lint build validate bench bench-scale clean
 
 run: $(STAMP)
 	$(BIN)/cisem-graph build
@@ -23,6 +23,10 @@ build validate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install -q -c constraints.txt -e '.[test,bench]'
 	$(BIN)/python bench/run.py
+
+bench-scale: $(STAMP)
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,bench]'
+	$(BIN)/python bench/scale.py
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
