@@ -156,14 +156,15 @@ def answer_rows(body: bytes) -> list:
 
 # --- measuring -------------------------------------------------------------------------------------
 
-def wrk(base: str, path_file: Path, connections: int, seconds: float, start: int) -> dict:
+def wrk(base: str, path_file: Path, connections: int, seconds: float, start: int,
+        accept: str = ACCEPT_JSON) -> dict:
     if shutil.which("wrk") is None:
         import pyload
 
-        return pyload.run(base, str(path_file), connections, seconds, start, ACCEPT_JSON)
+        return pyload.run(base, str(path_file), connections, seconds, start, accept)
     threads = 1 if connections == 1 else 2
     argv = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{int(seconds)}s", "--timeout", "15s",
-            "-s", str(HERE / "wrk.lua"), base, "--", str(path_file), str(start), ACCEPT_JSON, str(threads)]
+            "-s", str(HERE / "wrk.lua"), base, "--", str(path_file), str(start), accept, str(threads)]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60)
     for line in done.stdout.splitlines():
         if line.startswith("BENCHJSON "):

@@ -37,7 +37,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import national
-from run import Cursor, bin_path, busy_cpu_seconds, fmt_rps, machine, own_cpu_seconds, versions
+from run import Cursor, bin_path, busy_cpu_seconds, fmt_rps, machine, own_cpu_seconds, versions, wrk
 from servers import Running, ServerSpec, free_port
 
 HERE = Path(__file__).resolve().parent
@@ -391,17 +391,7 @@ def latencies(clients: dict[str, Client], items: list[tuple[str, list[str]]], re
     return out
 
 
-# --- wrk -------------------------------------------------------------------------------------------
-
-def wrk(base: str, path_file: Path, connections: int, seconds: float, start: int, accept: str) -> dict:
-    threads = 1 if connections == 1 else 2
-    argv = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{int(seconds)}s", "--timeout", "15s",
-            "-s", str(HERE / "wrk.lua"), base, "--", str(path_file), str(start), accept, str(threads)]
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60)
-    for line in done.stdout.splitlines():
-        if line.startswith("BENCHJSON "):
-            return json.loads(line[len("BENCHJSON "):])
-    raise RuntimeError(f"wrk gave no summary: {done.stdout}\n{done.stderr}")
+# --- wrk (run.wrk: wrk, or bench/pyload.py without it) -------------------------------------
 
 
 def cell(server: Running, path_file: Path, connections: int, seconds: float, cursor: Cursor,
