@@ -71,7 +71,7 @@ class StoreEndpoints:
                 urls[name] = base + defaults[name]
             if urls[name] is None:
                 raise ConfigError(f"no {name} URL for the store: give --store URL or set "
-                                  f"store_{'gsp' if name == 'gsp' else name}_url")
+                                  f"store_{name}_url")
             if urllib.parse.urlsplit(urls[name]).scheme not in ("http", "https"):
                 raise ConfigError(f"the store's {name} URL must be http(s): {urls[name]!r}")
         return cls(urls["query"], urls["update"], urls["gsp"], settings.store_user,
