@@ -69,13 +69,25 @@ def server_specs(dist: Path, oxigraph_dir: Path, nquads: Path) -> list[ServerSpe
             None if full else variants, None if full else few)
 
     def granian(workers: int, threads: int, full: bool = False) -> ServerSpec:
+        """What `cisem-graph serve` runs: granian's RSGI interface, the app behind the front."""
         return ServerSpec(
             f"ours-granian-{workers}x{threads}", "ours",
+            f"granian --interface rsgi cisem_graph.wsgi:front --workers {workers}, "
+            f"CISEM_THREADS={threads} (what `cisem-graph serve` runs), other settings the defaults",
+            [bin_path("granian"), "--interface", "rsgi", "cisem_graph.wsgi:front", "--host",
+             "127.0.0.1", "--port", "{port}", "--workers", str(workers)],
+            "/sparql", {**env, "CISEM_THREADS": str(threads)},
+            None if full else variants, None if full else few)
+
+    def granian_wsgi(workers: int, threads: int) -> ServerSpec:
+        """The app straight under granian's WSGI interface, without the front: what it costs."""
+        return ServerSpec(
+            f"ours-granian-wsgi-{workers}x{threads}", "ours",
             f"granian --interface wsgi cisem_graph.wsgi:app --workers {workers} "
-            f"--blocking-threads {threads}, settings by CISEM_* variables (defaults)",
+            f"--blocking-threads {threads} (no front: open to slow request bodies)",
             [bin_path("granian"), "--interface", "wsgi", "cisem_graph.wsgi:app", "--host", "127.0.0.1",
              "--port", "{port}", "--workers", str(workers), "--blocking-threads", str(threads)],
-            "/sparql", env, None if full else variants, None if full else few)
+            "/sparql", env, variants, few)
 
     return [
         ServerSpec("oxigraph", "oxigraph",
@@ -95,6 +107,7 @@ def server_specs(dist: Path, oxigraph_dir: Path, nquads: Path) -> list[ServerSpe
         gunicorn(2, 8, {"CISEM_QUERY_PROCESSES": "4"}, name="ours-gunicorn-2x8-qp4"),
         granian(2, 8),
         granian(1, 8),
+        granian_wsgi(2, 8),
     ]
 
 

@@ -8,6 +8,7 @@ documents the CLI and is checked against the README by a test. Nothing else read
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,12 +40,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 5000, "Port the server listens on"),
     Setting("server", "granian", "WSGI server: granian (faster, measured) or gunicorn"),
     Setting("workers", 2, "WSGI worker processes"),
-    Setting("threads", 8, "Threads per WSGI worker"),
+    Setting("threads", 8, "Threads per worker that run the app"),
     Setting("query_timeout", 10.0, "Seconds a query may run before it is cancelled (503)"),
     Setting("result_limit", 100_000, "Most rows or triples in one query answer; more are cut off"),
     Setting("max_request_bytes", 65_536, "Largest accepted request body or query string, in bytes"),
     Setting("max_nesting", 200, "Deepest nesting of brackets a query may have"),
     Setting("max_chain", 1000, "Longest chain of operators, clauses or triple patterns in a query"),
+    Setting("body_timeout", 10.0, "Seconds a request body may take to arrive, plus one second per "
+            "body_min_rate bytes it declares (slower: 408, connection closed)"),
+    Setting("body_min_rate", 8192.0, "Bytes per second a large request body must at least arrive at"),
+    Setting("max_client_connections", 32, "Requests one client (an address, an IPv6 /64) may have in "
+            "progress at once in each worker (beyond: 429, connection closed)"),
+    Setting("trusted_proxies", (), "Addresses or networks of reverse proxies whose X-Forwarded-For "
+            "(and -Host, -Proto) is believed (space-separated)"),
     Setting("query_processes", 2, "Isolated query processes per WSGI worker"),
     Setting("max_pending", 8, "Queries that may wait for a query process before 503 Retry-After"),
     Setting("service_allowlist", (), "SERVICE endpoints a query may name (space-separated IRIs)"),
@@ -95,6 +103,10 @@ class Settings:
     max_request_bytes: int = 65_536
     max_nesting: int = 200
     max_chain: int = 1000
+    body_timeout: float = 10.0
+    body_min_rate: float = 8192.0
+    max_client_connections: int = 32
+    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
     query_processes: int = 2
     max_pending: int = 8
     service_allowlist: tuple[str, ...] = field(default_factory=tuple)
@@ -119,6 +131,14 @@ class Settings:
             raise ConfigError(f"base_iri must end with '/' or '#': {self.base_iri!r}")
         if self.server not in ("granian", "gunicorn"):
             raise ConfigError(f"server must be granian or gunicorn: {self.server!r}")
+        if self.body_timeout <= 0 or self.body_min_rate <= 0 or self.max_client_connections < 1:
+            raise ConfigError("body_timeout, body_min_rate and max_client_connections must be "
+                              "positive")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ConfigError(f"trusted_proxies: {proxy!r} is not an address or network") from None
         if self.sitemap_limit < 1:
             raise ConfigError(f"sitemap_limit must be at least 1: {self.sitemap_limit!r}")
         if self.publisher_url and not self.publisher_url.startswith(("https://", "http://")):
@@ -166,7 +186,7 @@ def _coerce(setting: Setting, raw: str) -> Any:
     try:
         if name in _PATH_SETTINGS:
             return Path(raw)
-        if name == "service_allowlist":
+        if name in ("service_allowlist", "trusted_proxies"):
             return tuple(raw.split())
         if isinstance(default, bool):
             return raw.lower() in {"1", "true", "yes", "on"}

@@ -70,6 +70,27 @@ class PayloadTooLarge(QueryError):
     title = "Request too large"
 
 
+class BodyTooSlow(CisemError):
+    """A request body that did not arrive within its deadline (``body_timeout``, ``body_min_rate``)."""
+
+    status = 408
+    title = "Request body too slow"
+
+
+class BodyIncomplete(QueryError):
+    """The client stopped before the body it announced was complete."""
+
+    title = "Incomplete request body"
+
+
+class TooManyRequests(CisemError):
+    """A client over its share: too many requests at once (``max_client_connections``)."""
+
+    status = 429
+    title = "Too many requests"
+    retry_after = 1
+
+
 class NotAcceptable(CisemError):
     status = 406
     title = "Not acceptable"

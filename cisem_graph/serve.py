@@ -1,9 +1,12 @@
 """Run the publisher under a production WSGI server, never Flask's development server.
 
 granian is the default: measured in bench/ it serves the same app with 10-25 % less CPU per
-request than gunicorn (gthread), which stays available (setting ``server``). Each worker creates
-its own app and its own query processes. granian imports ``cisem_graph.wsgi`` in every worker,
-so the settings travel as ``CISEM_*`` variables; gunicorn gets the settings object itself.
+request than gunicorn (gthread), which stays available (setting ``server``). Under granian the app
+sits behind the RSGI front (``web.front``), which reads request bodies in the event loop, so a client
+that trickles a body holds no application thread; gunicorn hands a request to a thread as soon as its
+headers are in and must stand behind a buffering proxy on a public network. Each worker creates its
+own app and its own query processes. granian imports ``cisem_graph.wsgi`` in every worker, so the
+settings travel as ``CISEM_*`` variables; gunicorn gets the settings object itself.
 """
 
 from __future__ import annotations
@@ -55,7 +58,6 @@ def serve(settings: Settings) -> None:
     from granian.constants import Interfaces
 
     os.environ.update(settings.to_env())
-    Granian("cisem_graph.wsgi:app", address=settings.host, port=settings.port,
-            interface=Interfaces.WSGI, workers=settings.workers,
-            blocking_threads=settings.threads, respawn_failed_workers=True,
+    Granian("cisem_graph.wsgi:front", address=settings.host, port=settings.port,
+            interface=Interfaces.RSGI, workers=settings.workers, respawn_failed_workers=True,
             log_access=False).serve()

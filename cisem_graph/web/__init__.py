@@ -152,6 +152,11 @@ def _init_logging() -> None:
         logger.addHandler(handler)
 
 
+def get_settings_of(app: Flask) -> Settings:
+    """The settings an app was made with (outside a request)."""
+    return app.extensions[EXTENSION].settings
+
+
 def get_publisher() -> Publisher:
     return current_app.extensions[EXTENSION]
 

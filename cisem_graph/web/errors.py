@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import CisemError
+from ..errors import BodyIncomplete, BodyTooSlow, CisemError, PayloadTooLarge, TooManyRequests
+from .front import REFUSED
 
 log = logging.getLogger("cisem_graph.web")
 
@@ -21,6 +22,26 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CisemError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)
+    app.before_request(refused_by_front)
+
+
+def refused_by_front() -> None:
+    """Answer what the front refused (``web.front``) as any other error, negotiated."""
+    reason = request.environ.get(REFUSED)
+    if reason is None:
+        return
+    settings = current_app.extensions["cisem_graph"].settings
+    if reason == "busy":
+        raise TooManyRequests(f"too many requests from your address at once (at most "
+                              f"{settings.max_client_connections}, setting max_client_connections)")
+    if reason == "slow_body":
+        raise BodyTooSlow(f"the request body did not arrive in time (setting body_timeout: "
+                          f"{settings.body_timeout:g} s, plus 1 s per {settings.body_min_rate:g} "
+                          "bytes)")
+    if reason == "too_large":
+        raise PayloadTooLarge(f"the request body is over the limit of {settings.max_request_bytes} "
+                              "bytes (setting max_request_bytes)")
+    raise BodyIncomplete("the request body ended before the length it announced")
 
 
 def handle_domain_error(exc: CisemError) -> Response:
