@@ -1,4 +1,4 @@
-"""One real ``cisem_graph.build.build`` in this process, timed step by step (run by bench/scale.py).
+"""One real ``cisem_graph.graph.pipeline.build`` in this process, timed step by step (run by bench/scale.py).
 
     .venv/bin/python bench/buildrun.py --root PROJECT --out DIST --json OUT.json [--validate-only]
 
@@ -74,17 +74,18 @@ def main(argv: list[str] | None = None) -> int:
     import pyshacl
     import rdflib.graph
 
-    from cisem_graph import build as build_module
-    from cisem_graph import validate as validate_module
     from cisem_graph.config import Settings
     from cisem_graph.errors import ValidationFailed
-    from cisem_graph.store import embedded
+    from cisem_graph.graph import build as build_module
+    from cisem_graph.graph import pipeline, sources
+    from cisem_graph.graph import validate as validate_module
+    from cisem_graph.graph import version as version_module
 
     imported = time.perf_counter() - STARTED
     steps = Steps()
-    modules = [build_module, validate_module, embedded]
+    modules = [build_module, validate_module, pipeline, sources, version_module]
     try:  # incremental validation (a cache beside the versions), where the build has it
-        from cisem_graph import revalidate
+        from cisem_graph.graph import revalidate
         modules.append(revalidate)
     except ImportError:
         pass
@@ -106,13 +107,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         if args.validate_only:
-            findings = validate_module.validate(build_module.load_sources(settings), settings)
+            findings = validate_module.validate(sources.load_sources(settings), settings)
             result["findings"] = len(findings)
             result["violations"] = sum(1 for f in findings if f.is_violation)
         else:
-            version, findings = build_module.build(settings, args.out)
-            result.update(version=version.version, triples=version.triples, findings=len(findings),
-                          files={name: (version.path / name).stat().st_size for name in version.files})
+            built, findings = pipeline.build(settings, args.out)
+            result.update(version=built.version, triples=built.triples, findings=len(findings),
+                          files={name: (built.path / name).stat().st_size for name in built.files})
     except ValidationFailed as exc:
         result["error"] = f"{exc.message}: " + "; ".join(f.describe() for f in exc.findings[:5])
     result["seconds"] = round(time.perf_counter() - started, 3)

@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from oxiserver import Oxigraph  # noqa: E402
 
-from cisem_graph.build import build  # noqa: E402
 from cisem_graph.config import Settings  # noqa: E402
 from cisem_graph.formats import by_name  # noqa: E402
+from cisem_graph.graph.pipeline import build  # noqa: E402
 from cisem_graph.push import StoreEndpoints, push  # noqa: E402
 from cisem_graph.store.remote import RemoteStore  # noqa: E402
 

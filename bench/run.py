@@ -5,7 +5,7 @@
 
 Steps: generate a seeded synthetic dataset (~100k triples, schema.org, five named graphs) as
 N-Quads under ``bench/results/``; write our dataset version from it with
-``cisem_graph.build.write_version`` (the build's own writer and store; the SHACL gate is bypassed:
+``cisem_graph.graph.version.write_version`` (the build's own writer and store; the SHACL gate is bypassed:
 the data is synthetic); load the same N-Quads into an Oxigraph server store (``oxigraph load``).
 Then start the four main servers side by side on loopback (Oxigraph server, ours under gunicorn
 and under granian, rdflib-endpoint), check that each answers every workload like pyoxigraph does,
@@ -124,8 +124,7 @@ def prepare(results: Path) -> dict:
 
     # Our dataset version is written every run (a few seconds): the build code may have changed.
     dist = results / "dist"
-    from cisem_graph.build import write_version
-    from cisem_graph.metadata import DUMP_NAME
+    from cisem_graph.graph.version import DUMP_NAME, write_version
 
     started = time.perf_counter()
     shutil.rmtree(dist, ignore_errors=True)

@@ -6,7 +6,7 @@
 
 For each size: ``bench/national.py`` writes a project folder (real comuni, cooperatives, people,
 roles, event series; ``ontology/``, ``shapes/`` and ``queries/`` copied from this repository). The
-real ``cisem_graph.build.build`` runs on it ``--runs`` times, each in a child process
+real ``cisem_graph.graph.pipeline.build`` runs on it ``--runs`` times, each in a child process
 (``bench/buildrun.py``: wall time, peak resident memory, time of each step); then ``validate``
 alone. Then, side by side on loopback: our server on the embedded store (``cisem-graph serve``,
 the defaults), Oxigraph server (``oxigraph serve``) holding the same version through
@@ -166,7 +166,7 @@ def builds(project: Path, dist: Path, work: Path, runs: int, budget: float) -> d
 
 #: file -> what is added to it: a person (a file without blank nodes: pyshacl is asked about the
 #: nodes within reach only) and an organization (a file with targeted blank nodes, addresses: the
-#: file is validated in full, see cisem_graph/revalidate.py)
+#: file is validated in full, see cisem_graph/graph/revalidate.py)
 EDITS = {
     "persone-piemonte.ttl": """
 person:persona-nuova-benchmark a schema:Person ;
@@ -482,8 +482,8 @@ def things(info: national.National) -> list[tuple[str, str]]:
 
 
 def measure_size(size: int, label: str, args: argparse.Namespace, work: Path) -> dict:
-    from cisem_graph.build import open_current
     from cisem_graph.describe import describe_query
+    from cisem_graph.graph.version import open_current
     from cisem_graph.store.remote import merge_graph, published_graphs
 
     result: dict = {"size": label, "target_triples": size, "loadavg_start": loadavg()}

@@ -15,9 +15,14 @@ from pathlib import Path
 
 import click
 
-from .build import build, load_sources, open_current
 from .config import Settings
 from .errors import CisemError, ConfigError, LoadError, NotFound, QueryError, ValidationFailed
+from .graph.pipeline import build
+from .graph.revalidate import CACHE as VALIDATION_CACHE
+from .graph.revalidate import validate_with_cache
+from .graph.sources import load_sources
+from .graph.validate import Finding, violations
+from .graph.version import open_current
 from .progress import Steps
 from .queries import (
     OUTPUT_FORMATS,
@@ -29,9 +34,6 @@ from .queries import (
     run_remote,
     text_table,
 )
-from .revalidate import CACHE as VALIDATION_CACHE
-from .revalidate import validate_with_cache
-from .validate import Finding, violations
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_LOAD = 0, 1, 2
 
@@ -269,7 +271,8 @@ def reload_command(settings: Settings, url: str | None, lang: str) -> None:
 def release_command(settings: Settings, on, lang: str) -> None:
     """Validate and build the data as the next numbered, dated release: its dumps, checksums and
     changelog in releases/, the manifest updated (commit releases/manifest.json and CHANGELOG.md)."""
-    from .releases import NothingToRelease, make_release
+    from .graph.pipeline import make_release
+    from .graph.releases import NothingToRelease
 
     try:
         with _refusals(lang, "nothing released"):

@@ -39,9 +39,9 @@ from pyoxigraph import RdfFormat, parse
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from .build import DatasetVersion
 from .config import Settings
 from .errors import ConfigError, PushFailed, StoreUnavailable
+from .graph.version import DatasetVersion
 from .progress import bar
 from .store.remote import PUBLICATION, STAGING_PREFIX, Publication, basic_authorization, merge_graph
 

@@ -384,8 +384,8 @@ def _wire_format(output: str) -> str:
 
 def run_local(settings: Settings, text: str, output: str) -> Answered:
     """``text`` on the current dataset version (``dist_dir``), through the store's guards."""
-    from .build import open_current
     from .formats import by_name
+    from .graph.version import open_current
     from .store import open_store
 
     store = open_store(settings, open_current(settings.dist_dir))

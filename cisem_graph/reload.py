@@ -1,6 +1,6 @@
 """Reload: build and validate a new dataset version beside the served one, switch only if it conforms.
 
-The switch is the ``dist/current`` link (``build.publish``), replaced atomically: every worker of
+The switch is the ``dist/current`` link (``graph.version.publish``), replaced atomically: every worker of
 every server process compares it with the version it serves at each request and moves over on its
 next request (``web.Publisher``), while requests already running finish on their own version. With
 a remote store the version is pushed first, all or nothing, and ``current`` moves only once the
@@ -26,10 +26,11 @@ from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 
-from .build import build, open_current, publish
 from .config import Settings
 from .errors import CisemError, LoadError, ReloadBusy, ValidationFailed
-from .validate import Finding, violations
+from .graph.pipeline import build
+from .graph.validate import Finding, violations
+from .graph.version import open_current, publish
 
 REPORT = "reload.json"
 LOCK = ".reload.lock"

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from cisem_graph.build import build, load_sources
 from cisem_graph.config import PROJECT_ROOT, Settings
+from cisem_graph.graph.pipeline import build
+from cisem_graph.graph.sources import load_sources
 
 SOURCE_TEXT = PROJECT_ROOT / "sources" / "press-release-2021-06-cisem-webinar.it.txt"
 
@@ -107,7 +108,7 @@ def remote_stores(store_server, built, tmp_path_factory):
     version, one server of its own (own data folder, started on first use) for any other build."""
     from oxiserver import Oxigraph
 
-    from cisem_graph.build import open_current
+    from cisem_graph.graph.version import open_current
     from cisem_graph.push import StoreEndpoints, push
 
     servers = {built[0].version: store_server}

@@ -10,9 +10,11 @@ from pyoxigraph import DefaultGraph
 from pyoxigraph import Store as OxStore
 from rdflib import BNode, Dataset, Graph
 
-from cisem_graph.build import CHECKSUMS, CURRENT, build, load_sources, open_current
 from cisem_graph.config import Settings
 from cisem_graph.errors import LoadError, ValidationFailed
+from cisem_graph.graph.pipeline import build
+from cisem_graph.graph.sources import load_sources
+from cisem_graph.graph.version import CHECKSUMS, CURRENT, open_current
 
 DUMPS = {"cisem.trig": "trig", "cisem.nq": "nquads", "cisem.ttl": "turtle",
          "cisem.nt": "nt", "cisem.jsonld": "json-ld"}
@@ -122,7 +124,7 @@ STRUCTURED = """
 
 
 def test_tree_keys_ignore_the_parsers_labels():
-    from cisem_graph.build import tree_keys
+    from cisem_graph.graph.build import tree_keys
 
     first = Graph().parse(data=STRUCTURED, format="turtle")
     second = Graph().parse(data=STRUCTURED, format="turtle")
@@ -140,14 +142,14 @@ def test_tree_keys_ignore_the_parsers_labels():
     "_:x <urn:p> 1 . _:y <urn:p> 1 .",
 ], ids=["shared", "cycle", "indistinguishable"])
 def test_tree_keys_leave_other_shapes_to_rdflib(turtle):
-    from cisem_graph.build import tree_keys
+    from cisem_graph.graph.build import tree_keys
 
     assert tree_keys(Graph().parse(data=turtle, format="turtle")) is None
 
 
 def test_canonical_labels_are_the_same_for_either_path(settings):
     """Both ways of labelling give every blank node of the shipped data its own label, in order."""
-    from cisem_graph.build import canonical_dataset
+    from cisem_graph.graph.build import canonical_dataset
 
     ds = canonical_dataset(load_sources(settings))
     labels = sorted({t for q in ds.quads((None,) * 4) for t in q[:3] if isinstance(t, BNode)},

@@ -17,10 +17,11 @@ from oxiserver import MISSING, OXIGRAPH, Oxigraph, free_port
 from rdflib import Dataset
 
 from cisem_graph import push as push_module
-from cisem_graph.build import DatasetVersion, build
 from cisem_graph.cli import cli
 from cisem_graph.config import Settings
 from cisem_graph.errors import ConfigError, PushFailed, StoreUnavailable
+from cisem_graph.graph.pipeline import build
+from cisem_graph.graph.version import DatasetVersion
 from cisem_graph.push import StoreEndpoints, push
 from cisem_graph.store import open_store
 from cisem_graph.store.remote import PUBLICATION, STAGING_PREFIX, merge_graph

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from cisem_graph.build import build
 from cisem_graph.config import PROJECT_ROOT, Settings
 from cisem_graph.errors import LoadError, NotFound
 from cisem_graph.formats import by_name
+from cisem_graph.graph.pipeline import build
 from cisem_graph.queries import (
     ParameterError,
     get_query,

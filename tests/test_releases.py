@@ -13,12 +13,13 @@ from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
-from cisem_graph.build import open_current
 from cisem_graph.cli import cli
 from cisem_graph.config import Settings
 from cisem_graph.errors import ValidationFailed
+from cisem_graph.graph.pipeline import make_release
+from cisem_graph.graph.releases import MANIFEST, NothingToRelease, read_releases
+from cisem_graph.graph.version import open_current
 from cisem_graph.namespaces import DCAT3
-from cisem_graph.releases import MANIFEST, NothingToRelease, make_release, read_releases
 
 B = "https://w3id.org/cisem/"
 DS = URIRef(f"{B}dataset")

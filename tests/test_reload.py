@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from oxiserver import OXIGRAPH, Oxigraph, free_port
 
-from cisem_graph.build import CURRENT, build, open_current
 from cisem_graph.config import Settings
 from cisem_graph.errors import ReloadBusy
+from cisem_graph.graph.pipeline import build
+from cisem_graph.graph.version import CURRENT, open_current
 from cisem_graph.push import StoreEndpoints, read_publication
 from cisem_graph.reload import LOCK, REJECTED, SWITCHED, UNCHANGED, last_report, reload_dataset
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from cisem_graph.build import load_sources
 from cisem_graph.config import Settings
-from cisem_graph.revalidate import UNBOUNDED, shape_reach, validate_with_cache
-from cisem_graph.sources import load_shapes
-from cisem_graph.validate import validate
+from cisem_graph.graph.revalidate import UNBOUNDED, shape_reach, validate_with_cache
+from cisem_graph.graph.sources import load_shapes, load_sources
+from cisem_graph.graph.validate import validate
 
 
 def as_set(findings) -> set[tuple]:

@@ -15,8 +15,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from cisem_graph.config import PROJECT_ROOT, Settings
-from cisem_graph.sources import load_shapes, load_sources
-from cisem_graph.validate import Finding, validate
+from cisem_graph.graph.sources import load_shapes, load_sources
+from cisem_graph.graph.validate import Finding, validate
 
 PREFIXES = """\
 @prefix schema: <https://schema.org/> .

@@ -21,8 +21,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from ..config import Settings
 from ..errors import ImportFailed
+from ..graph.sources import load_sources
 from ..namespaces import graph_iri
-from ..sources import load_sources
 from .check import add_graph, drop_graph, shacl_problems
 from .convert import Converter
 from .kinds import KINDS, Kind

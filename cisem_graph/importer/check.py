@@ -3,7 +3,7 @@ finding back on the spreadsheet row (and column) that made the node it is about.
 
 The shapes are the publishing gate: an import that would make ``cisem-graph build`` fail is
 refused now, with the row to fix, rather than at the next build. Findings come from
-``cisem_graph.validate`` as shown strings (``event:x``, ``schema:endDate``); the imported nodes are
+``cisem_graph.graph.validate`` as shown strings (``event:x``, ``schema:endDate``); the imported nodes are
 shown the same way to match them.
 """
 
@@ -15,8 +15,8 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from ..config import Settings
-from ..sources import Sources
-from ..validate import Finding, label_of, show_node, validate
+from ..graph.sources import Sources
+from ..graph.validate import Finding, label_of, show_node, validate
 from .convert import Converted
 from .problems import Problem
 

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..config import Settings
 from ..errors import ConfigError
+from ..graph.version import DatasetVersion, open_current
 from .base import Answer, PreparedQuery, Store
-
-if TYPE_CHECKING:
-    from ..build import DatasetVersion
 
 __all__ = ["Answer", "PreparedQuery", "Store", "open_store"]
 
 
 def open_store(settings: Settings, version: DatasetVersion | None = None) -> Store:
     """The embedded store over a dataset version (default: the current one in ``dist_dir``)."""
-    from ..build import open_current
     from .embedded import EmbeddedStore
 
     version = version or open_current(settings.dist_dir)

@@ -1,8 +1,9 @@
 """The embedded store: one immutable pyoxigraph store directory per dataset version.
 
-The build writes the directory once (``write_store``); ``EmbeddedStore`` serves it through a pool of
-supervised query processes (``store.worker``) that open it read-only, so the OS page cache shares
-it between them, a runaway query is killed at the time-out and a crash costs one query.
+The build writes the directory once (``graph.version.write_store``); ``EmbeddedStore`` serves it
+through a pool of supervised query processes (``store.worker``) that open it read-only, so the OS
+page cache shares it between them, a runaway query is killed at the time-out and a crash costs
+one query.
 
 The dataset a query sees: the Protocol's ``default-graph-uri``/``named-graph-uri`` when given;
 otherwise the query's own FROM / FROM NAMED, which pyoxigraph reads as names of local graphs (it
@@ -12,16 +13,12 @@ graph is the union of the named graphs.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, Quad, RdfFormat
-from pyoxigraph import Store as OxStore
-
 from ..config import Settings
-from ..errors import LoadError, NotAcceptable, StoreUnavailable
+from ..errors import NotAcceptable, StoreUnavailable
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..namespaces import project_prefixes
 from .base import ASK, CONSTRUCT, GRAPH_FORMS, SELECT, Answer, PreparedQuery, Store
@@ -40,45 +37,8 @@ class TextDatasetQuery(PreparedQuery):
     """
 
 
-def write_store(path: Path, nquads: bytes) -> None:
-    """Create the store directory of a dataset version at ``path`` from N-Quads.
-
-    Every quad must be in a named graph; the published default graph, their merge (a set of
-    triples), is written beside them as the store's default graph.
-    """
-    path = Path(path)
-    if path.exists() and any(path.iterdir()):
-        raise FileExistsError(f"{path} exists and is not empty; a dataset version is immutable")
-    try:
-        store = OxStore(str(path))
-        try:
-            try:
-                store.bulk_load(nquads, RdfFormat.N_QUADS)
-            except SyntaxError as exc:  # data errors carry their position as attributes
-                raise LoadError(exc.msg, file="N-Quads", line=exc.lineno) from None
-            outside = sum(1 for _ in store.quads_for_pattern(None, None, None, DefaultGraph()))
-            if outside:
-                raise LoadError(f"{outside} triple(s) are in no named graph; every published "
-                                "triple belongs to the graph of its source", file="N-Quads")
-            # The published default graph is the RDF merge of the named graphs: a set of
-            # triples. pyoxigraph's union view keeps one row per quad, so a triple stated by
-            # two sources would answer twice; the merge is written once, as the default graph.
-            merged = [Quad(q.subject, q.predicate, q.object, DefaultGraph())
-                      for q in store.quads_for_pattern(None, None, None)]
-            store.bulk_extend(merged)
-            store.optimize()
-            store.flush()
-        finally:
-            del store  # closes the database, also when a traceback keeps this frame
-    except BaseException:
-        shutil.rmtree(path, ignore_errors=True)
-        raise
-
-
 class EmbeddedStore(Store):
     """A dataset version on disk, queried in supervised, read-only pyoxigraph processes."""
-
-    write_store = staticmethod(write_store)
 
     def __init__(self, store_path: Path, version: str, settings: Settings) -> None:
         store_path = Path(store_path)

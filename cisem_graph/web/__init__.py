@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, g, has_request_context, request
 
-from ..build import CURRENT, DatasetVersion, open_current
 from ..config import Settings
 from ..errors import CisemError
+from ..graph.version import CURRENT, DatasetVersion, open_current
 from ..store import open_store
 from ..store.base import Store
 from . import errors

@@ -27,10 +27,11 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SH, SKOS, VOID
 
-from ..build import CHECKSUMS
 from ..errors import LoadError, NotFound
 from ..formats import GRAPH_FORMATS, HTML, Format, by_extension, by_name, negotiate
-from ..metadata import DESCRIPTION, SPDX, TITLE, VCARD, release_facts
+from ..graph.metadata import DESCRIPTION, SPDX, TITLE, VCARD, release_facts
+from ..graph.sources import METADATA_GRAPH, ONTOLOGY_GRAPH, load_shapes, turtle_files
+from ..graph.version import CHECKSUMS
 from ..namespaces import (
     KINDS,
     SDO,
@@ -41,7 +42,6 @@ from ..namespaces import (
     project_prefixes,
 )
 from ..reload import last_report
-from ..sources import METADATA_GRAPH, ONTOLOGY_GRAPH, load_shapes, turtle_files
 from ..store.base import Store
 from . import get_release, get_settings, get_store
 from .i18n import DEFAULT_LANG, LANGS, asked_language, kind_name, page_language

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cisem_graph.build import build
+from cisem_graph.graph.pipeline import build
 from cisem_graph.importer import import_file
 from cisem_graph.web import create_app
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
-from cisem_graph.build import build
 from cisem_graph.config import PROJECT_ROOT
+from cisem_graph.graph.pipeline import build
+from cisem_graph.graph.sources import load_sources
 from cisem_graph.importer import KINDS, import_file
 from cisem_graph.importer.read import read_table
 from cisem_graph.queries import run_local
-from cisem_graph.sources import load_sources
 
 from .conftest import write_xlsx
 

@@ -35,8 +35,9 @@ from cisem_graph.errors import (
     StoreUnavailable,
 )
 from cisem_graph.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name
+from cisem_graph.graph.version import write_store
 from cisem_graph.store.base import ASK, CONSTRUCT, DESCRIBE, SELECT, PreparedQuery
-from cisem_graph.store.embedded import EmbeddedStore, TextDatasetQuery, write_store
+from cisem_graph.store.embedded import EmbeddedStore, TextDatasetQuery
 from cisem_graph.store.worker import WorkerPool
 
 B = "https://w3id.org/cisem/"

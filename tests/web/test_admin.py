@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from cisem_graph.build import build, open_current
 from cisem_graph.config import Settings
 from cisem_graph.errors import StoreUnavailable
 from cisem_graph.formats import by_name
+from cisem_graph.graph.pipeline import build
+from cisem_graph.graph.version import open_current
 from cisem_graph.web import create_app
 
 TOKEN = "test-admin-token-0123456789"

@@ -12,9 +12,9 @@ import urllib.request
 
 from click.testing import CliRunner
 
-from cisem_graph.build import build
 from cisem_graph.cli import cli
 from cisem_graph.config import Settings
+from cisem_graph.graph.pipeline import build
 
 TOKEN = "live-reload-token-0123456789"
 REMOVED = "lafedelta-2017-09-19.ttl"

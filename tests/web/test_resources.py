@@ -29,9 +29,10 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from cisem_graph.build import build, load_sources
 from cisem_graph.config import PROJECT_ROOT, Settings
 from cisem_graph.describe import sparql_string
+from cisem_graph.graph.pipeline import build
+from cisem_graph.graph.sources import load_sources
 from cisem_graph.namespaces import SDO
 from cisem_graph.web import resources
 

@@ -23,8 +23,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SH, SKOS, VOID, XSD
 
 from cisem_graph.config import PROJECT_ROOT
+from cisem_graph.graph.sources import load_shapes, turtle_files
 from cisem_graph.namespaces import KINDS
-from cisem_graph.sources import load_shapes, turtle_files
 
 BASE = "https://w3id.org/cisem/"
 SDO = Namespace("https://schema.org/")

@@ -16,9 +16,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SH
 from rdflib.term import Node
 
-from .config import Settings
-from .errors import LoadError
-from .namespaces import SDO
+from ..config import Settings
+from ..errors import LoadError
+from ..namespaces import SDO
 from .sources import Sources, load_shapes
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}

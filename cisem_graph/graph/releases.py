@@ -20,6 +20,8 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -28,9 +30,9 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-from .config import Settings
-from .errors import CisemError, ConfigError
-from .namespaces import DCAT3, DCAT_VERSION, dataset_iri, graph_iri
+from ..errors import CisemError, ConfigError
+from ..namespaces import DCAT3, DCAT_VERSION, dataset_iri, graph_iri
+from .version import CHECKSUMS, DatasetVersion
 
 MANIFEST = "manifest.json"
 CHANGELOG = "CHANGELOG.md"
@@ -178,7 +180,7 @@ class ReleaseResult:
     release: Release
     folder: Path
     changelog: str
-    version: object  # build.DatasetVersion
+    version: DatasetVersion
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -188,45 +190,45 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def make_release(settings: Settings, on: date | None = None) -> ReleaseResult:
-    """Validate and build the data as the next release; write its dumps, checksums and changelog.
+def next_release(folder: Path, releases: list[Release], canonical: Dataset, content: str,
+                 base: str, on: date | None = None) -> tuple[Release, str]:
+    """The release that ``canonical`` (the sources relabelled canonically, whose content hash is
+    ``content``) would be, and its changelog; ``NothingToRelease`` when the latest holds it."""
+    if releases and releases[-1].content == content:
+        latest = releases[-1]
+        raise NothingToRelease(f"release {latest.number} ({latest.date}) already holds this "
+                               "data: nothing to release")
+    graphs = _summary(canonical, base)
+    new = Release(len(releases) + 1, (on or datetime.now(UTC).date()).isoformat(),
+                  content, sum(g["triples"] for g in graphs.values()), graphs)
+    previous = releases[-1] if releases else None
+    now = {_graph_name(base, str(g.identifier)): g for g in canonical.graphs()
+           if g.identifier != canonical.default_graph.identifier and len(g)}
+    before = _previous_graphs(folder, previous, base) if previous else None
+    return new, changelog(new, previous, now, before)
 
-    Nothing is written when the data does not conform (``ValidationFailed``) or is the content of
-    the latest release already (``NothingToRelease``); the manifest is restored if the build fails.
-    """
-    from .build import BUILD_STEPS, CHECKSUMS, finish, prepare
-    from .progress import Steps
 
-    folder = Path(settings.releases_dir)
-    base = settings.base_iri
-    releases = read_releases(folder)
-    with Steps(BUILD_STEPS, "release") as steps:
-        prepared = prepare(settings, steps)
-        if releases and releases[-1].content == prepared.content:
-            latest = releases[-1]
-            raise NothingToRelease(f"release {latest.number} ({latest.date}) already holds this "
-                                   "data: nothing to release")
-        graphs = _summary(prepared.canonical, base)
-        new = Release(len(releases) + 1, (on or datetime.now(UTC).date()).isoformat(),
-                      prepared.content, sum(g["triples"] for g in graphs.values()), graphs)
-        previous = releases[-1] if releases else None
-        now = {_graph_name(base, str(g.identifier)): g for g in prepared.canonical.graphs()
-               if g.identifier != prepared.canonical.default_graph.identifier and len(g)}
-        before = _previous_graphs(folder, previous, base) if previous else None
-        notes = changelog(new, previous, now, before)
-        folder.mkdir(parents=True, exist_ok=True)
-        manifest = folder / MANIFEST
-        saved = manifest.read_bytes() if manifest.is_file() else None
-        _write_text(manifest, json.dumps({"releases": [asdict(r) for r in [*releases, new]]},
-                                         indent=2, ensure_ascii=False) + "\n")
-        try:
-            version = finish(prepared, settings, None, [*releases, new], steps=steps)
-        except BaseException:
-            if saved is None:
-                manifest.unlink()
-            else:
-                manifest.write_bytes(saved)
-            raise
+@contextmanager
+def recorded(folder: Path, releases: list[Release]) -> Iterator[None]:
+    """Write the manifest with ``releases`` for the build of the release, and restore it if that
+    build fails."""
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = folder / MANIFEST
+    saved = manifest.read_bytes() if manifest.is_file() else None
+    _write_text(manifest, json.dumps({"releases": [asdict(r) for r in releases]},
+                                     indent=2, ensure_ascii=False) + "\n")
+    try:
+        yield
+    except BaseException:
+        if saved is None:
+            manifest.unlink()
+        else:
+            manifest.write_bytes(saved)
+        raise
+
+
+def write_release(folder: Path, new: Release, notes: str, version: DatasetVersion) -> ReleaseResult:
+    """Copy the version's dumps and checksums into the release's folder; add its changelog."""
     target = folder / new.name
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir()

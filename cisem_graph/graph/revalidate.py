@@ -37,7 +37,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDFS, SH
 from rdflib.term import Node
 
-from .config import Settings
+from ..config import Settings
 from .sources import Sources, load_shapes, turtle_files
 from .validate import Finding, ordered, validate
 

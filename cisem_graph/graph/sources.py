@@ -14,10 +14,10 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .config import Settings
-from .errors import LoadError
-from .namespaces import bind_prefixes, graph_iri
-from .progress import track
+from ..config import Settings
+from ..errors import LoadError
+from ..namespaces import bind_prefixes, graph_iri
+from ..progress import track
 
 #: the named graph that holds the project ontology and its concept scheme
 ONTOLOGY_GRAPH = "ontology"

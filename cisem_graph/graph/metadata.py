@@ -24,15 +24,15 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, VOID, XSD
 
-from .formats import GRAPH_FORMATS
-from .namespaces import DCAT_VERSION, DCATAPIT, PREFIXES, SD, dataset_iri, graph_iri, project_prefixes
+from ..formats import GRAPH_FORMATS
+from ..namespaces import DCAT_VERSION, DCATAPIT, PREFIXES, SD, dataset_iri, graph_iri, project_prefixes
 from .releases import Release, describe_releases
 from .sources import METADATA_GRAPH, ONTOLOGY_GRAPH, Sources
+from .version import DUMP_FORMATS, DUMP_NAME
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-DUMP_NAME = "cisem"
 #: the EU file-type authority terms for each dump
 _FILE_TYPES = {
     "turtle": "TURTLE", "ntriples": "RDF_N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML",
@@ -43,7 +43,6 @@ FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 DATA_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
-DUMP_FORMATS = ("trig", "nquads", "turtle", "ntriples", "jsonld")
 
 TITLE = {
     "it": "Rete dell'economia sociale della provincia di Cuneo",
