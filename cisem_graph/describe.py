@@ -22,6 +22,7 @@ SPARQL literals by ``sparql_string``.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -29,7 +30,7 @@ from rdflib.term import Node
 
 from .errors import DescriptionTooLarge
 from .formats import by_name
-from .namespaces import DCTERMS, RDF, RDFS, SDO, SKOS, bind_prefixes
+from .namespaces import DCTERMS, KINDS, RDF, RDFS, SDO, SKOS, bind_prefixes
 from .store.base import Store
 
 LABELS = (SDO.name, RDFS.label, SKOS.prefLabel)
@@ -86,6 +87,26 @@ SEARCH = """SELECT ?s ?label WHERE {{
   OPTIONAL {{ ?s ?lp ?label VALUES ?lp {{ {labels} }} }}
 }}"""
 
+EVENTS = """PREFIX schema: <{sdo}>
+SELECT ?e ?name ?start WHERE {{
+  ?e a schema:Event FILTER(STRSTARTS(STR(?e), {prefix}))
+  OPTIONAL {{ ?e schema:name ?name }}
+  OPTIONAL {{ ?e schema:startDate ?start }}
+}}"""
+
+THINGS = """SELECT DISTINCT ?s WHERE {{
+  ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix}))
+}} ORDER BY ?s LIMIT {limit} OFFSET {offset}"""
+
+GRAPH = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+
+GRAPH_SOURCES = """PREFIX dct: <{dct}>
+SELECT ?g ?title ?source WHERE {{
+  GRAPH ?g {{ ?g dct:title ?title OPTIONAL {{ ?g dct:source ?source }} }}
+}}"""
+
+#: a slug as the build writes it: lower-case ASCII words joined by hyphens
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -166,10 +187,73 @@ def members(store: Store, prefix: str, *, limit: int, offset: int) -> list[Linke
 
 
 def kind_counts(store: Store, base: str) -> dict[str, int]:
-    """How many things of each kind (``{base}id/{kind}/…``) the dataset describes."""
+    """How many things of each kind (``{base}id/{kind}/…``) the dataset describes, in the order of
+    ``KINDS``; kinds with none are left out."""
     query = KIND_COUNTS.format(prefix=sparql_string(f"{base}id/"))
-    return {row["kind"]["value"]: int(row["n"]["value"]) for row in _select(store, query)
-            if row.get("kind", {}).get("value")}
+    counts = {row["kind"]["value"]: int(row["n"]["value"]) for row in _select(store, query)
+              if row.get("kind", {}).get("value")}
+    return {kind: counts[kind] for kind in KINDS if counts.get(kind)}
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A thing with its names (by language) and its earliest start date, if any."""
+
+    iri: str
+    names: dict[str, str]
+    start: str | None
+
+
+def events(store: Store, base: str) -> list[Dated]:
+    """Every event under ``{base}id/event/`` with its names and earliest start date."""
+    query = EVENTS.format(sdo=SDO, prefix=sparql_string(f"{base}id/event/"))
+    names: dict[str, dict[str, str]] = {}
+    starts: dict[str, str] = {}
+    for row in _select(store, query):
+        iri = row["e"]["value"]
+        found = names.setdefault(iri, {})
+        if "name" in row:
+            found.setdefault(row["name"].get("xml:lang", ""), row["name"]["value"])
+        if "start" in row:
+            starts[iri] = min(filter(None, (starts.get(iri), row["start"]["value"])))
+    return [Dated(iri, found, starts.get(iri)) for iri, found in names.items()]
+
+
+def things(store: Store, base: str, page: int = 10_000) -> list[tuple[str, str]]:
+    """(kind, slug) of every thing of the graph, paged past the store's result cap."""
+    prefix = f"{base}id/"
+    found: list[tuple[str, str]] = []
+    offset = 0
+    while True:
+        rows = _select(store, THINGS.format(prefix=sparql_string(prefix), limit=page,
+                                            offset=offset))
+        for row in rows:
+            kind, _, slug = row["s"]["value"][len(prefix):].partition("/")
+            if kind in KINDS and SLUG.fullmatch(slug):
+                found.append((kind, slug))
+        if len(rows) < page:
+            return found
+        offset += page
+
+
+def named_graph(store: Store, iri: str) -> Graph:
+    """The triples of one named graph, as an rdflib graph with that identifier."""
+    _check_iri(iri)
+    answer = store.execute(store.prepare(GRAPH.format(iri=iri)), by_name("ntriples"))
+    graph = Graph(identifier=URIRef(iri))
+    graph.parse(data=answer.body.decode("utf-8"), format="nt")
+    return graph
+
+
+def graph_sources(store: Store) -> dict[str, dict]:
+    """Title (per language) and source URL of every named graph that describes itself."""
+    found: dict[str, dict] = {}
+    for row in _select(store, GRAPH_SOURCES.format(dct=DCTERMS)):
+        entry = found.setdefault(row["g"]["value"], {"titles": {}, "source": None})
+        entry["titles"].setdefault(row["title"].get("xml:lang", ""), row["title"]["value"])
+        if "source" in row:
+            entry["source"] = row["source"]["value"]
+    return found
 
 
 def search(store: Store, text: str, base: str, *, limit: int) -> list[Linked]:

@@ -1,20 +1,14 @@
 """One table of formats drives negotiation, file suffixes, dumps and serialization.
 
 Modelled on pyoxigraph's ``RdfFormat``: a format knows its media type and suffix and can be looked
-up either way. ``RESULT_FORMATS`` serve SELECT/ASK answers, ``GRAPH_FORMATS`` serve CONSTRUCT/
-DESCRIBE answers, dumps and resource descriptions. In each tuple the first entry is what a client
-sending only ``*/*`` gets.
+up either way (``web.http`` negotiates over it). ``RESULT_FORMATS`` serve SELECT/ASK answers,
+``GRAPH_FORMATS`` serve CONSTRUCT/DESCRIBE answers, dumps and resource descriptions. In each tuple
+the first entry is what a client sending only ``*/*`` gets.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
-
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
-
-from .errors import NotAcceptable
 
 
 @dataclass(frozen=True)
@@ -83,40 +77,3 @@ def lookup(token: str, formats: tuple[Format, ...]) -> Format | None:
         if token in (f.name, f.extension, f.rdflib, *f.keys, *f.media_types):
             return f
     return None
-
-
-def pick(tokens: tuple[str, ...], formats: tuple[Format, ...]) -> Format:
-    """The first ``format=`` token that names an offered format; 406 when none does."""
-    for token in tokens:
-        fmt = lookup(token, formats)
-        if fmt is not None:
-            return fmt
-    raise NotAcceptable(f"format {', '.join(tokens)!r} is not offered here. Offered: "
-                        + ", ".join(f.name for f in formats),
-                        offered=[f.media_type for f in formats])
-
-
-def negotiate(accept, formats: tuple[Format, ...]) -> Format:
-    """Pick a format from a werkzeug ``MIMEAccept`` header; raise ``NotAcceptable`` when none fits.
-
-    werkzeug's ``best_match`` honours q-values and wildcards and breaks ties by the order of the
-    offers, so the first format of the table is what ``*/*`` gets. Its matching costs about as
-    much as a small query, and clients repeat the same few headers, so choices are memoised.
-    """
-    best = _best(accept.to_header() if accept else "", formats)
-    if best is None:
-        raise NotAcceptable(
-            "None of the requested media types can be produced. Offered: "
-            + ", ".join(f.media_type for f in formats),
-            offered=[f.media_type for f in formats],
-        )
-    return best
-
-
-@lru_cache(maxsize=1024)
-def _best(header: str, formats: tuple[Format, ...]) -> Format | None:
-    offers = [mt for f in formats for mt in f.media_types]
-    if not header:
-        return formats[0]
-    best = parse_accept_header(header, MIMEAccept).best_match(offers)
-    return next((f for f in formats if best in f.media_types), None) if best else None

@@ -16,7 +16,10 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 
@@ -25,14 +28,15 @@ from ..errors import CisemError
 from ..graph.version import CURRENT, DatasetVersion, open_current
 from ..store import open_store
 from ..store.base import Store
-from . import errors
-from .cache import AnswerCache
+from . import errors, http
+from .cache import AnswerCache, Memo
 
 EXTENSION = "cisem_graph"
 log = logging.getLogger("cisem_graph.web")
 
 #: seconds before a version that failed to open is tried again
 RETRY_AFTER_FAILURE = 2.0
+T = TypeVar("T")
 
 
 @dataclass
@@ -46,12 +50,13 @@ class Served:
 
 
 class Publisher:
-    """What every view needs: settings, the answer cache, and the version being served."""
+    """What every view needs: settings, the caches, and the version being served."""
 
     def __init__(self, settings: Settings, served: Served, cache: AnswerCache, *,
                  follow: bool) -> None:
         self.settings = settings
         self.cache = cache
+        self.memo = Memo()
         self._served = served
         self._follow = follow  # False: a store handed to create_app, never replaced
         self._lock = threading.Lock()
@@ -128,14 +133,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                                           follow=store is None)
     _init_logging()
 
-    from . import admin, network, queries, resources, site, sparql
+    from . import admin, dataset, home, lists, network, queries, resources, sparql, vocabulary
 
-    app.register_blueprint(sparql.bp)
-    app.register_blueprint(site.bp)
-    app.register_blueprint(resources.bp)
-    app.register_blueprint(queries.bp)
-    app.register_blueprint(network.bp)
-    app.register_blueprint(admin.bp)
+    for surface in (sparql, home, dataset, vocabulary, resources, lists, queries, network, admin):
+        app.register_blueprint(surface.bp)
     errors.init_app(app)
     app.after_request(_common_headers)
     app.teardown_request(_unlease)
@@ -185,20 +186,29 @@ def get_release() -> DatasetVersion:
     return _served().release
 
 
+def release_modified() -> datetime | None:
+    """When the served version was written: ``Last-Modified`` of everything derived from it."""
+    created = get_release().created
+    try:
+        return datetime.fromisoformat(created) if created else None
+    except ValueError:
+        return None
+
+
 def get_settings() -> Settings:
     return get_publisher().settings
 
 
+def remember(name: str, compute: Callable[[], T], *args: Hashable) -> T:
+    """``compute()`` once per served version (and ``args``), kept on the app."""
+    return get_publisher().memo.get((get_store().version, name, *args), compute)
+
+
 def _common_headers(response):
-    settings = get_settings()
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers["X-Dataset-Version"] = get_store().version
-    if settings.cors_origin:
-        response.headers["Access-Control-Allow-Origin"] = settings.cors_origin
-        response.headers["Access-Control-Expose-Headers"] = (
-            "ETag, X-Dataset-Version, X-Result-Count, X-Result-Truncated, X-Result-Limit, Retry-After")
-        if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, HEAD, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
-            response.headers["Access-Control-Max-Age"] = "86400"
+    for name, value in http.common_headers(get_settings().cors_origin, get_store().version,
+                                           request.method):
+        if name == "X-Content-Type-Options":
+            response.headers.setdefault(name, value)
+        else:
+            response.headers[name] = value
     return response

@@ -1,4 +1,4 @@
-"""A small, thread-safe LRU of serialized answers for repeated GET queries.
+"""Caches on the app: serialized answers of repeated GET queries, and values kept per version.
 
 A dataset version is immutable, so an answer keyed by version, query, dataset and format never
 goes stale; bounds on entries and bytes keep one worker's memory in check.
@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ..store.base import Answer
 
 MAX_ENTRY_BYTES = 2 * 1024 * 1024
+T = TypeVar("T")
 
 
 class AnswerCache:
@@ -45,3 +48,29 @@ class AnswerCache:
 
     def __len__(self) -> int:
         return len(self._data)
+
+
+class Memo:
+    """Values worked out once per dataset version (counts, lists, the ontology graph, the network).
+
+    Keys start with the version, so a new version never sees an old value; the bound (LRU) lets the
+    old version's values go. Two requests may compute the same value at once: both results are
+    equal, the second simply replaces the first.
+    """
+
+    def __init__(self, entries: int = 128) -> None:
+        self.entries = entries
+        self._data: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        value = compute()
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self.entries:
+                self._data.popitem(last=False)
+        return value

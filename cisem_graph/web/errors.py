@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import BodyIncomplete, BodyTooSlow, CisemError, PayloadTooLarge, TooManyRequests
 from .front import REFUSED
+from .http import NO_STORE, named_quality
 
 log = logging.getLogger("cisem_graph.web")
 
@@ -70,10 +71,11 @@ def handle_unexpected(exc: Exception) -> Response:
 
 
 def error_response(status: int, title: str, message: str, details: dict) -> Response:
+    accept = request.headers.get("Accept")
     best = request.accept_mimetypes.best_match(["text/plain", "application/json", "text/html"])
     if best == "application/json" or request.path.endswith(".json"):
         response = jsonify({"ok": False, "status": status, "title": title, "error": message, **details})
-    elif best == "text/html" and _named_quality("text/html") > _named_quality("*/*"):
+    elif best == "text/html" and named_quality(accept, "text/html") > named_quality(accept, "*/*"):
         response = Response(render_template("error.html", status=status, title=title,
                                             message=message, details=details),
                             mimetype="text/html")
@@ -83,11 +85,6 @@ def error_response(status: int, title: str, message: str, details: dict) -> Resp
             where = f" (line {details['line']}, column {details.get('column') or '?'})"
         response = Response(f"{status} {title}: {message}{where}\n", mimetype="text/plain")
     response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = NO_STORE
     return response
 
-
-def _named_quality(media_type: str) -> float:
-    """The quality the client gave ``media_type`` itself (werkzeug's ``accept[...]`` also counts
-    wildcards, so ``accept["*/*"]`` is 1 for any browser and HTML would never win)."""
-    return max((q for value, q in request.accept_mimetypes if value == media_type), default=0)

@@ -11,7 +11,7 @@
 Every route takes ``?limit=`` (1 to ``network.LIMIT``, the default) and ``?lang=it|en``; the page and
 its JSON also follow ``Accept-Language``, the exports are in Italian unless ``?lang=`` says otherwise.
 The network, its layout and its SVG are computed once per dataset version and limit (one query
-through the store) and served with the site's ETag/Last-Modified/304 and gzip (``site.cached``).
+through the store) and served through the pipeline (``http.respond``: ETag, Last-Modified, 304, gzip).
 Links point at the host that was asked.
 """
 
@@ -19,17 +19,15 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 
 from flask import Blueprint, Response, render_template, request, url_for
 
 from .. import network as net
 from ..errors import QueryError
 from ..formats import HTML
-from ..store.base import Store
-from . import get_release, get_settings, get_store
-from .i18n import DEFAULT_LANG, LANGS, asked_language, kind_name, page_language
-from .site import cached
+from . import get_release, get_settings, get_store, http, remember
+from .i18n import DEFAULT_LANG, LANGS, asked_language, page_language
+from .kinds import kind_name
 
 bp = Blueprint("network", __name__)
 
@@ -78,15 +76,15 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
 
 # -- the network of the served version, once per version and limit -------------------------------
 
-@lru_cache(maxsize=8)
-def _network(store: Store, version: str, base: str, limit: int) -> tuple[net.Network, dict]:
-    network = net.build_network(store, base, limit)
-    return network, net.layout(network, WIDTH, HEIGHT)
-
-
 def current(limit: int | None = None) -> tuple[net.Network, dict]:
-    store = get_store()
-    return _network(store, store.version, get_settings().base_iri, limit or asked_limit())
+    """The network of the served version and its layout (once per version and limit)."""
+    store, base, limit = get_store(), get_settings().base_iri, limit or asked_limit()
+
+    def build() -> tuple[net.Network, dict]:
+        network = net.build_network(store, base, limit)
+        return network, net.layout(network, WIDTH, HEIGHT)
+
+    return remember("network", build, limit)
 
 
 def asked_limit() -> int:
@@ -139,7 +137,7 @@ def kind_names(lang: str) -> dict[str, str]:
 def page() -> Response:
     lang = page_language()
 
-    def produce() -> Response:
+    def produce() -> http.Body:
         network, _ = current()
         t = UI[lang]
         shown = asked_kinds()
@@ -169,16 +167,17 @@ def page() -> Response:
             lang_links=[{"lang": x, "href": url_for(".page", **{**_args(), "lang": x}),
                          "current": x == lang} for x in LANGS],
             width=WIDTH, height=HEIGHT)
-        return Response(html, content_type=HTML.content_type)
+        return http.Body(html, HTML.content_type)
 
-    return cached(("html", lang), produce, vary="Accept-Language", lang=lang)
+    return http.respond(("html", lang), produce, vary_on="Accept-Language",
+                        headers=(("Content-Language", lang),))
 
 
 @bp.route("/network.json")
 def data() -> Response:
     lang = page_language()
 
-    def produce() -> Response:
+    def produce() -> http.Body:
         network, positions = current()
         degree = network.degrees()
         counts = network.kind_counts()
@@ -197,28 +196,31 @@ def data() -> Response:
                       for i, e in enumerate(network.edges)],
         }
         text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-        response = Response(text, content_type="application/json; charset=utf-8")
-        return _truncation_header(response, network)
+        return http.Body(text, "application/json; charset=utf-8", truncation(network))
 
-    return cached(("json", lang), produce, vary="Accept-Language", lang=lang)
+    return http.respond(("json", lang), produce, vary_on="Accept-Language",
+                        headers=(("Content-Language", lang),))
 
 
 @bp.route("/network.svg")
 def svg() -> Response:
     lang = export_language()
 
-    def produce() -> Response:
-        body = _svg(get_store().version, lang, asked_limit(), tuple(asked_kinds()), request.script_root)
-        response = Response(body, content_type="image/svg+xml; charset=utf-8")
-        response.headers["Content-Security-Policy"] = SVG_POLICY
-        return _truncation_header(response, current()[0])
+    def produce() -> http.Body:
+        body = _svg(lang, asked_limit(), tuple(asked_kinds()), request.script_root)
+        return http.Body(body, "image/svg+xml; charset=utf-8",
+                         (("Content-Security-Policy", SVG_POLICY), *truncation(current()[0])))
 
-    return cached(("svg", lang), produce, lang=lang)
+    return http.respond(("svg", lang), produce, headers=(("Content-Language", lang),))
 
 
-@lru_cache(maxsize=16)
-def _svg(version: str, lang: str, limit: int, kinds: tuple[str, ...], root: str) -> bytes:
+def _svg(lang: str, limit: int, kinds: tuple[str, ...], root: str) -> bytes:
     """The static picture, once per dataset version, language, limit, kinds and script root."""
+    return remember("network-svg", lambda: _draw_svg(lang, limit, kinds, root),
+                    lang, limit, kinds, root)
+
+
+def _draw_svg(lang: str, limit: int, kinds: tuple[str, ...], root: str) -> bytes:
     network, positions = current(limit)
     t = UI[lang]
     title = f"{t['title']}: {t['counts'].format(nodes=len(network.nodes), edges=len(network.edges))}"
@@ -233,19 +235,19 @@ def _svg(version: str, lang: str, limit: int, kinds: tuple[str, ...], root: str)
 def _export(name: str, filename: str, content_type: str, write) -> Response:
     lang = export_language()
 
-    def produce() -> Response:
+    def produce() -> http.Body:
         network, positions = current()
-        response = Response(write(network, lang, positions), content_type=content_type)
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return _truncation_header(response, network)
+        return http.Body(write(network, lang, positions), content_type,
+                         (("Content-Disposition", f'attachment; filename="{filename}"'),
+                          *truncation(network)))
 
-    return cached((name, lang), produce, lang=lang)
+    return http.respond((name, lang), produce, headers=(("Content-Language", lang),))
 
 
-def _truncation_header(response: Response, network: net.Network) -> Response:
-    response.headers["X-Network-Truncated"] = "true" if network.truncated else "false"
-    response.headers["X-Network-Total"] = str(network.total)
-    return response
+def truncation(network: net.Network) -> tuple[tuple[str, str], ...]:
+    """Headers saying whether the network was cut to a sample, and of how many nodes."""
+    return (("X-Network-Truncated", "true" if network.truncated else "false"),
+            ("X-Network-Total", str(network.total)))
 
 
 @bp.route("/network.graphml")

@@ -15,39 +15,14 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..describe import LABELS
-from ..namespaces import DCTERMS, RDF, SDO, project_prefixes
+from ..describe import LABELS, Linked
+from ..namespaces import DCTERMS, RDF, SDO
 from .i18n import in_language, pick
+from .links import Linker
 
 #: properties shown first, in this order; the others follow by label
 FIRST = (SDO.name, SDO.alternateName, SDO.description)
 _TITLES = (*LABELS, DCTERMS.title)
-
-
-@dataclass(frozen=True)
-class Linker:
-    """Where a link to an IRI points, and how to write an IRI short."""
-
-    base: str
-    root: str  #: the URL root of the host that was asked, ending in "/"
-
-    def href(self, iri: str) -> str | None:
-        """Local page for IRIs under the base (``id/`` → ``doc/``); the IRI if http(s); else None."""
-        if iri.startswith(self.base):
-            rest = iri[len(self.base):]
-            return self.root + ("doc/" + rest[3:] if rest.startswith("id/") else rest)
-        if iri.startswith(("https://", "http://")):
-            return iri
-        return None
-
-    def curie(self, iri: str) -> str:
-        """``schema:name`` for ``https://schema.org/name``; the IRI itself when no prefix fits."""
-        matches = [(len(ns), prefix, ns) for prefix, ns in project_prefixes(self.base).items()
-                   if iri.startswith(ns) and len(iri) > len(ns)]
-        if not matches:
-            return iri
-        _, prefix, namespace = max(matches)
-        return f"{prefix}:{iri[len(namespace):]}"
 
 
 @dataclass
@@ -178,3 +153,15 @@ class _Builder:
 
     def _sorted(self, nodes) -> list[Node]:
         return sorted(nodes, key=lambda n: ((self.label(n) or str(n)).lower(), str(n)))
+
+
+def linked_values(found: list[Linked], lang: str, linker: Linker) -> list[Value]:
+    """Things found (a list, a search, backward links), each by its label in ``lang`` (else a
+    short name), linked where ``linker`` says."""
+    values = []
+    for item in found:
+        label = pick(item.labels, lang)
+        text = str(label) if label is not None else linker.curie(str(item.iri))
+        values.append(Value(text, linker.href(str(item.iri)),
+                            label.language if label is not None else None))
+    return values

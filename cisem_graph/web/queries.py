@@ -20,9 +20,9 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from ..errors import NotFound
 from ..formats import HTML, by_name
 from ..queries import CannedQuery, get_query, load_queries, query_prefixes
-from . import get_settings, get_store
-from .i18n import LANGS, page_language
-from .page import Linker
+from . import answers, get_settings, get_store, http
+from .i18n import LANGS, asked_language, page_language, pick_text
+from .links import Linker, request_linker
 
 bp = Blueprint("queries", __name__)
 
@@ -53,19 +53,13 @@ WORDS = {
 }
 
 
-@bp.app_context_processor
-def _canned_queries():
-    """``canned_queries(lang)`` for any template (the home page lists them)."""
-    return {"canned_queries": canned_list}
-
-
 def canned_list(lang: str) -> list[dict[str, str]]:
     """Name, title, description and page link of every canned query, in ``lang``."""
     rows = []
     for query in load_queries(get_settings()):
         title, description = query.in_language(lang)
         rows.append({"name": query.name, "title": title, "description": description,
-                     "href": url_for("queries.query", name=query.name, lang=_asked_lang())})
+                     "href": url_for("queries.query", name=query.name, lang=asked_language())})
     return rows
 
 
@@ -75,10 +69,9 @@ def index() -> Response:
     lang = page_language()
     html = render_template("queries.html", lang=lang, t=WORDS[lang], queries=canned_list(lang),
                            langs=LANGS)
-    response = Response(html, content_type=HTML.content_type)
-    response.headers["Content-Language"] = lang
-    response.headers["Vary"] = "Accept-Language"
-    return response
+    return http.send(http.request_reply(http.Entity(
+        html.encode("utf-8"), HTML.content_type, vary="Accept-Language",
+        headers=(("Content-Language", lang),), cache_control="")))
 
 
 @bp.route("/queries.json")
@@ -126,32 +119,29 @@ def parameter_values(canned: CannedQuery) -> dict[str, list[str]]:
 
 
 def download(canned: CannedQuery, text: str, fmt_name: str) -> Response:
-    from .sparql import answer_query, compress
-
     prepared = get_store().prepare(text)
-    response, _, _ = answer_query(prepared, by_name(fmt_name))
-    response.headers["Content-Disposition"] = f"attachment; filename={canned.name}.{fmt_name}"
-    response.headers["Vary"] = "Accept-Encoding"
-    return compress(response)
+    disposition = (("Content-Disposition", f"attachment; filename={canned.name}.{fmt_name}"),)
+    entity, _, _ = answers.run(prepared, by_name(fmt_name), cacheable=True, headers=disposition)
+    entity.vary = ""  # the suffix chose the format, not Accept
+    return http.send(http.request_reply(entity))
 
 
 def page(canned: CannedQuery, values: dict[str, list[str]], text: str) -> Response:
     settings, store, lang = get_settings(), get_store(), page_language()
     answer = store.execute(store.prepare(text), by_name("json"))
     results = json.loads(answer.body)
-    linker = Linker(settings.base_iri, request.url_root)
-    prefixes = sorted(query_prefixes(settings.base_iri).items(), key=lambda item: -len(item[1]))
+    linker = request_linker(for_queries=True)
     title, description = canned.in_language(lang)
     args = {k: v for k, v in values.items()}
     html = render_template(
         "query.html", lang=lang, t=WORDS[lang], query=canned, title=title,
         description=description, text=text, answer=answer,
         columns=results.get("head", {}).get("vars", []),
-        rows=[[cell(row.get(var), linker, prefixes) for var in results["head"]["vars"]]
+        rows=[[cell(row.get(var), linker) for var in results["head"]["vars"]]
               for row in results.get("results", {}).get("bindings", [])],
         boolean=results.get("boolean"),
         parameters=[{"name": p.name, "type": p.type, "kind": p.kind,
-                     "description": _in(p.description, lang),
+                     "description": pick_text(p.description, lang),
                      "value": (values.get(p.name) or [""])[0]} for p in canned.parameters],
         downloads=[{"suffix": s, "href": url_for("queries.query", name=f"{canned.name}.{s}",
                                                  **args)} for s in DOWNLOADS],
@@ -160,44 +150,23 @@ def page(canned: CannedQuery, values: dict[str, list[str]], text: str) -> Respon
         result_limit=settings.result_limit,
         lang_links=[{"lang": x, "href": url_for("queries.query", name=canned.name, lang=x, **args),
                      "current": x == lang} for x in LANGS])
-    response = Response(html, content_type=HTML.content_type)
-    response.headers["Content-Language"] = lang
-    response.headers["Vary"] = "Accept-Language"
-    response.headers["X-Result-Count"] = str(answer.count)
-    response.headers["X-Result-Truncated"] = "true" if answer.truncated else "false"
-    return response
+    headers = (("Content-Language", lang), ("X-Result-Count", str(answer.count)),
+               ("X-Result-Truncated", "true" if answer.truncated else "false"))
+    return http.send(http.request_reply(http.Entity(
+        html.encode("utf-8"), HTML.content_type, vary="Accept-Language", headers=headers,
+        cache_control="")))
 
 
-def cell(term: dict | None, linker: Linker, prefixes: list[tuple[str, str]]) -> dict:
+def cell(term: dict | None, linker: Linker) -> dict:
     """One table cell: IRIs under the base link to their page on this host, shown compact with
     the queries' prefixes (``role:…``)."""
     if term is None:
         return {"text": ""}
     value = term.get("value", "")
     if term.get("type") == "uri":
-        return {"text": compact(value, prefixes), "href": linker.href(value), "title": value}
+        return {"text": linker.curie(value), "href": linker.href(value), "title": value}
     if term.get("type") == "bnode":
         return {"text": f"_:{value}"}
     datatype = term.get("datatype")
     return {"text": value, "lang": term.get("xml:lang"),
-            "datatype": compact(datatype, prefixes) if datatype else None}
-
-
-def compact(iri: str, prefixes: list[tuple[str, str]]) -> str:
-    """``role:x`` for ``{base}id/role/x``: the longest namespace that fits, else the IRI."""
-    for name, namespace in prefixes:
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{name}:{iri[len(namespace):]}"
-    return iri
-
-
-def _in(values: dict[str, str], lang: str) -> str:
-    for key in (lang, *(x for x in LANGS if x != lang)):
-        if values.get(key):
-            return values[key]
-    return ""
-
-
-def _asked_lang() -> str | None:
-    asked = request.args.get("lang")
-    return asked if asked in LANGS else None
+            "datatype": linker.curie(datatype) if datatype else None}

@@ -9,7 +9,6 @@ titles as ``rdfs:label``.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, VOID, XSD
@@ -18,7 +17,7 @@ from ..formats import RESULT_FORMATS, by_name
 from ..namespaces import SD, bind_prefixes, dataset_iri
 from ..queries import load_queries
 from ..store.base import Store
-from . import get_settings, get_store
+from . import get_settings, get_store, remember
 
 W3_FORMATS = {
     "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
@@ -29,11 +28,11 @@ GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP 
 
 
 def named_graph_sizes(store: Store) -> list[tuple[str, int]]:
-    return _sizes(store, store.version)
+    """Each named graph and its size (once per version)."""
+    return remember("graph-sizes", lambda: _sizes(store))
 
 
-@lru_cache(maxsize=8)
-def _sizes(store: Store, version: str) -> list[tuple[str, int]]:
+def _sizes(store: Store) -> list[tuple[str, int]]:
     answer = store.execute(store.prepare(GRAPH_SIZES), by_name("json"))
     rows = json.loads(answer.body)["results"]["bindings"]
     return [(row["g"]["value"], int(row["n"]["value"])) for row in rows]

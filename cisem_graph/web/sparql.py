@@ -8,8 +8,6 @@ answer rendered here as a table, so a permalink ``/sparql?query=…`` works with
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 import logging
 import time
@@ -17,17 +15,16 @@ import time
 from flask import Blueprint, Response, render_template, request, url_for
 
 from ..errors import CisemError, NotAcceptable
-from ..formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, by_name, negotiate, pick
+from ..formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, by_name
 from ..queries import load_queries, query_prefixes
 from ..store.base import Answer, PreparedQuery
-from . import get_publisher, get_settings, get_store, protocol
+from . import answers, get_settings, get_store, http, protocol
 from .i18n import asked_language, page_language
-from .page import Linker
+from .links import Linker, request_linker
 from .service import service_description
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("cisem_graph.query")
-GZIP_MIN_BYTES = 1024
 
 
 @bp.route("/sparql/", methods=["GET", "POST"])
@@ -48,8 +45,9 @@ def endpoint() -> Response:
         if fmt is HTML:  # a page ranked below the query's other formats, yet above all that fit it
             outcome = "html"
             return results_page(req, prepared)
-        response, answer, outcome = answer_query(prepared, fmt)
-        return compress(response)
+        entity, answer, outcome = answers.run(prepared, fmt,
+                                              cacheable=request.method in ("GET", "HEAD"))
+        return http.send(http.request_reply(entity))
     except CisemError as exc:
         outcome = f"{exc.status} {exc.title}"
         raise
@@ -62,63 +60,14 @@ def endpoint() -> Response:
 def choose_format(prepared: PreparedQuery, tokens: tuple[str, ...]) -> Format:
     """``format=`` wins (browsers cannot set Accept); else the Accept header with q-values."""
     formats = (*(GRAPH_FORMATS if prepared.returns_graph else RESULT_FORMATS), HTML)
-    return pick(tokens, formats) if tokens else negotiate(request.accept_mimetypes, formats)
-
-
-def answer_query(prepared: PreparedQuery, fmt: Format) -> tuple[Response, Answer, str]:
-    """Run (or reuse) the answer; GET answers are cached and revalidated by ETag."""
-    publisher, store = get_publisher(), get_store()
-    cacheable = request.method in ("GET", "HEAD")
-    key = cache_key(store.version, prepared, fmt)
-    etag = f'"{key[:32]}"'
-    if cacheable and request.if_none_match.contains(key[:32]):
-        response = Response(status=304)
-        response.headers.update(answer_headers(etag))
-        return response, None, "not-modified"
-    answer = publisher.cache.get(key) if cacheable else None
-    outcome = "cached" if answer else "ok"
-    if answer is None:
-        answer = store.execute(prepared, fmt)
-        if cacheable:
-            publisher.cache.put(key, answer)
-    response = Response(answer.body, content_type=answer.format.content_type)
-    response.headers.update(answer_headers(etag if cacheable else None, answer))
-    return response, answer, outcome
-
-
-def answer_headers(etag: str | None, answer: Answer | None = None) -> dict[str, str]:
-    headers = {"Vary": "Accept, Accept-Encoding", "Cache-Control": "public, max-age=300"}
-    if etag:
-        headers["ETag"] = etag
-    if answer is not None:
-        headers["X-Result-Count"] = str(answer.count)
-        headers["X-Result-Truncated"] = "true" if answer.truncated else "false"
-        if answer.truncated:
-            headers["X-Result-Limit"] = str(get_settings().result_limit)
-    return headers
-
-
-def cache_key(version: str, prepared: PreparedQuery, fmt: Format) -> str:
-    material = json.dumps([version, prepared.text, prepared.default_graphs, prepared.named_graphs,
-                           fmt.name])
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
-
-
-def compress(response: Response) -> Response:
-    """gzip when the client asks for it and the body is worth it."""
-    if (response.status_code != 200 or request.accept_encodings["gzip"] <= 0
-            or response.content_length is None or response.content_length < GZIP_MIN_BYTES):
-        return response
-    response.set_data(gzip.compress(response.get_data(), compresslevel=5))
-    response.headers["Content-Encoding"] = "gzip"
-    return response
+    return http.choose(formats, accept=request.headers.get("Accept"), tokens=tokens)
 
 
 def wants_html(tokens: tuple[str, ...]) -> bool:
     """Whether the client asks for a page (a browser), whatever the query's form turns out to be."""
     offers = (*RESULT_FORMATS, *GRAPH_FORMATS, HTML)
     try:
-        return (pick(tokens, offers) if tokens else negotiate(request.accept_mimetypes, offers)) is HTML
+        return http.choose(offers, accept=request.headers.get("Accept"), tokens=tokens) is HTML
     except NotAcceptable:
         return False
 
@@ -149,7 +98,7 @@ def editor_page(query: str | None, req: protocol.ProtocolRequest | None = None, 
                 error: CisemError | None = None) -> Response:
     """The editor page: ``query`` (or the default query), its answer or its error."""
     settings, lang = get_settings(), page_language()
-    linker = Linker(settings.base_iri, request.url_root)
+    linker = request_linker(for_queries=True)
     prefixes = query_prefixes(settings.base_iri)
     table = graph_text = boolean = None
     if answer is not None and graph:
@@ -159,7 +108,7 @@ def editor_page(query: str | None, req: protocol.ProtocolRequest | None = None, 
         if "boolean" in results:
             boolean = bool(results["boolean"])
         else:
-            table = result_table(results, linker, prefixes)
+            table = result_table(results, linker)
     words = EDITOR_WORDS[lang]
     examples = canned_examples(lang)
     text = query if query is not None else default_query(prefixes)
@@ -174,16 +123,16 @@ def editor_page(query: str | None, req: protocol.ProtocolRequest | None = None, 
         result_limit=settings.result_limit, prefixes=prefixes, examples=examples, config=config,
         permalink=query_url(text, dataset, external=True, lang=asked_language()),
         downloads=[] if error else downloads(text, graph, dataset))
-    status = error.status if error is not None else 200
-    response = Response(html, status=status, content_type=HTML.content_type)
-    response.headers["Vary"] = "Accept, Accept-Language"
-    response.headers["Content-Language"] = lang
+    headers = [("Content-Language", lang)]
     if error is not None:
-        response.headers["Cache-Control"] = "no-store"
         retry_after = getattr(error, "retry_after", None) or (1 if error.status == 503 else None)
         if retry_after:
-            response.headers["Retry-After"] = str(retry_after)
-    return response
+            headers.append(("Retry-After", str(retry_after)))
+    entity = http.Entity(html.encode("utf-8"), HTML.content_type,
+                         status=error.status if error is not None else 200,
+                         vary="Accept, Accept-Language", headers=tuple(headers),
+                         cache_control=http.NO_STORE if error is not None else "")
+    return http.send(http.request_reply(entity))
 
 
 # -- what the editor page shows --------------------------------------------------------------------
@@ -201,7 +150,7 @@ GRAPH_DOWNLOADS = (("Turtle", "turtle", "ttl"), ("JSON-LD", "jsonld", "jsonld"),
                    ("N-Triples", "ntriples", "nt"))
 
 
-def result_table(results: dict, linker: Linker, prefixes: dict[str, str]) -> dict:
+def result_table(results: dict, linker: Linker) -> dict:
     """SPARQL JSON results as the template's table: IRIs under the base link to the page on the
     host that was asked and show a label (from a label column) or a compact name; other http(s)
     IRIs link out; anything else is text. ``editor.js`` renders its answers by the same rules."""
@@ -210,7 +159,7 @@ def result_table(results: dict, linker: Linker, prefixes: dict[str, str]) -> dic
     labels = label_columns(names, bindings)
     rows = []
     for binding in bindings:
-        rows.append([cell(binding.get(name), binding.get(labels.get(name, "")), linker, prefixes)
+        rows.append([cell(binding.get(name), binding.get(labels.get(name, "")), linker)
                      for name in names])
     return {"vars": names, "rows": rows, "truncated": bool(results.get("truncated"))}
 
@@ -230,18 +179,18 @@ def label_columns(names: list[str], bindings: list[dict]) -> dict[str, str]:
     return found
 
 
-def cell(term: dict | None, label: dict | None, linker: Linker, prefixes: dict[str, str]) -> dict:
+def cell(term: dict | None, label: dict | None, linker: Linker) -> dict:
     """One table cell: text to show, a link, a title (the full IRI), language and datatype."""
     if term is None:
         return {"text": "", "sort": ""}
     value, kind = term.get("value", ""), term.get("type")
     if kind == "uri":
-        text = label["value"] if label and label.get("type") == "literal" else compact(value, prefixes)
+        text = label["value"] if label and label.get("type") == "literal" else linker.curie(value)
         return {"text": text, "sort": text, "href": linker.href(value), "title": value, "iri": True}
     if kind == "bnode":
         return {"text": f"_:{value}", "sort": value}
     datatype = term.get("datatype")
-    shown = None if datatype in (None, XSD_STRING, RDF_LANG_STRING) else compact(datatype, prefixes)
+    shown = None if datatype in (None, XSD_STRING, RDF_LANG_STRING) else linker.curie(datatype)
     return {"text": value, "sort": value, "lang": term.get("xml:lang"), "datatype": shown}
 
 
@@ -291,16 +240,6 @@ def canned_examples(lang: str) -> list[dict]:
     return examples
 
 
-def compact(iri: str, prefixes: dict[str, str]) -> str:
-    """``person:carlo-borzaga`` for an IRI under a known namespace (the longest that fits)."""
-    matches = [(len(ns), name, ns) for name, ns in prefixes.items()
-               if iri.startswith(ns) and len(iri) > len(ns)]
-    if not matches:
-        return iri
-    _, name, namespace = max(matches)
-    return f"{name}:{iri[len(namespace):]}"
-
-
 EDITOR_WORDS = {
     "it": {
         "title": "Interroga il grafo con SPARQL", "query": "Interrogazione SPARQL", "run": "Esegui",
@@ -337,9 +276,9 @@ EDITOR_WORDS = {
 
 def describe_service(tokens: tuple[str, ...]) -> Response:
     """No query: the Service Description for machines, the query form for browsers."""
-    offers = (*GRAPH_FORMATS, HTML)
-    fmt = pick(tokens, offers) if tokens else negotiate(request.accept_mimetypes, offers)
+    fmt = http.choose((*GRAPH_FORMATS, HTML), accept=request.headers.get("Accept"), tokens=tokens)
     if fmt is HTML:
         return editor_page(None)
-    body = service_description().serialize(format=fmt.rdflib, encoding="utf-8")
-    return compress(Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"}))
+    return http.respond(("service", fmt.name), lambda: http.Body(
+        service_description().serialize(format=fmt.rdflib, encoding="utf-8"), fmt.content_type),
+        vary_on="Accept")

@@ -1,0 +1,60 @@
+"""A query's answer as a representation: what ``/sparql`` and the canned queries' downloads send.
+
+``answer_key`` names an answer (version, query text, dataset, format): it is the answer cache's key
+and, cut short, the answer's ETag. ``entity`` wraps an ``Answer`` with the headers that say how
+many results it holds and whether the cap cut it. Both are plain functions of plain values, for
+the front's hot path as much as for the views.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from ..formats import Format
+from ..store.base import Answer, PreparedQuery
+from .http import Entity
+
+#: the Accept header chose among the formats of the query's form
+ANSWER_VARY = "Accept"
+
+
+def answer_key(version: str, prepared: PreparedQuery, fmt: Format) -> str:
+    material = json.dumps([version, prepared.text, prepared.default_graphs, prepared.named_graphs,
+                           fmt.name])
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def entity(answer: Answer, key: str | None, result_limit: int, *,
+           headers: tuple[tuple[str, str], ...] = ()) -> Entity:
+    """The answer with its count headers; ``key`` None: not to be revalidated (a POST)."""
+    counts = [("X-Result-Count", str(answer.count)),
+              ("X-Result-Truncated", "true" if answer.truncated else "false")]
+    if answer.truncated:
+        counts.append(("X-Result-Limit", str(result_limit)))
+    return Entity(answer.body, answer.format.content_type, key[:32] if key else None,
+                  vary=ANSWER_VARY, headers=(*counts, *headers))
+
+
+def run(prepared: PreparedQuery, fmt: Format, *, cacheable: bool,
+        headers: tuple[tuple[str, str], ...] = ()) -> tuple[Entity, Answer | None, str]:
+    """Answer a prepared query for the request being handled: (entity, answer, outcome).
+
+    GET answers are cached on the app and revalidated by ETag: a client holding the answer gets
+    a 304 entity without the query running (answer None, outcome ``not-modified``).
+    """
+    from . import get_publisher, get_settings, get_store
+    from .http import request_held
+
+    publisher, store = get_publisher(), get_store()
+    key = answer_key(store.version, prepared, fmt) if cacheable else None
+    if key is not None and request_held(key[:32], None) is not None:
+        return Entity(b"", fmt.content_type, key[:32], vary=ANSWER_VARY, headers=headers), None, \
+            "not-modified"
+    answer = publisher.cache.get(key) if key else None
+    outcome = "cached" if answer else "ok"
+    if answer is None:
+        answer = store.execute(prepared, fmt)
+        if key:
+            publisher.cache.put(key, answer)
+    return entity(answer, key, get_settings().result_limit, headers=headers), answer, outcome

@@ -1,0 +1,174 @@
+"""The home page, and what the whole site offers crawlers and monitors: sitemap, robots, health.
+
+The home page counts the things of each kind, lists the events by date and links every entry
+point; its counts and events are asked of the store once per version. The sitemap lists every
+page on the host that was asked (an index of parts past ``sitemap_limit`` URLs).
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+from flask import Blueprint, jsonify, render_template, request
+
+from .. import describe
+from ..errors import NotFound
+from ..formats import HTML
+from ..graph.metadata import DESCRIPTION, TITLE
+from ..graph.sources import turtle_files
+from ..queries import load_queries
+from ..reload import last_report
+from . import catalog, get_release, get_settings, get_store, http, remember
+from .i18n import LANGS, SITE, format_date, lang_links, page_language, pick_text, with_lang
+from .jsonld import script_json
+from .kinds import LISTED, kind_name
+from .links import request_linker
+
+bp = Blueprint("home", __name__)
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+XML = "application/xml; charset=utf-8"
+
+
+def kind_counts() -> dict[str, int]:
+    store, base = get_store(), get_settings().base_iri
+    return remember("kind-counts", lambda: describe.kind_counts(store, base))
+
+
+def events() -> list[describe.Dated]:
+    store, base = get_store(), get_settings().base_iri
+    return remember("events", lambda: describe.events(store, base))
+
+
+def things() -> list[tuple[str, str]]:
+    store, base = get_store(), get_settings().base_iri
+    return remember("things", lambda: describe.things(store, base))
+
+
+@bp.route("/")
+def index():
+    lang = page_language()
+
+    def page() -> http.Body:
+        store, settings, release = get_store(), get_settings(), get_release()
+        counts = kind_counts()
+        linker = request_linker(absolute=False)
+        dated = sorted(events(), key=lambda e: (e.start is None, e.start or "",
+                                                pick_text(e.names, "it")))
+        rows = [{"name": pick_text(e.names, lang), "href": with_lang(linker.href(e.iri)),
+                 "start": e.start, "when": format_date(e.start, lang)} for e in dated]
+        lists = f"{request.script_root}/doc/"
+        html = render_template(
+            "home.html", lang=lang, t=SITE[lang], title=TITLE[lang], description=DESCRIPTION[lang],
+            version=store.version, triples=store.triple_count(), base=settings.base_iri,
+            counts=[{"kind": k, "name": kind_name(k, lang), "count": n,
+                     "href": with_lang(f"{lists}{k}/") if k in LISTED else None}
+                    for k, n in counts.items()],
+            lists=[{"kind": k, "name": kind_name(k, lang), "count": counts.get(k, 0),
+                    "href": with_lang(f"{lists}{k}/")} for k in LISTED],
+            events=rows, dumps=catalog.dump_rows(release), modified=release.created,
+            queries=canned_list(lang), lang_links=lang_links(lang),
+            jsonld=script_json(catalog.search_form(lang)))
+        return http.Body(html, HTML.content_type)
+
+    return http.respond(("html", lang), page, vary_on="Accept-Language",
+                        headers=(("Content-Language", lang),))
+
+
+def canned_list(lang: str) -> list[dict[str, str]]:
+    """Title and page link of every canned query, in ``lang``."""
+    root = f"{request.script_root}/queries/"
+    return [{"name": q.name, "title": q.in_language(lang)[0], "href": with_lang(root + q.name)}
+            for q in load_queries(get_settings())]
+
+
+@bp.route("/health")
+def health():
+    store = get_store()
+    body = {"status": "ok", "version": store.version, "triples": store.triple_count()}
+    report = last_report(get_settings().dist_dir)
+    if report is not None:
+        body["last_reload"] = report
+    return jsonify(body)
+
+
+# -- sitemap and robots -------------------------------------------------------------------------------
+
+def site_pages() -> list[str]:
+    """Paths of every HTML page, home first. ``/sparql`` is left out: robots.txt keeps crawlers
+    off it, and a sitemap that lists a disallowed URL contradicts itself."""
+    settings = get_settings()
+    pages = ["", "dataset", "ontology"]
+    if turtle_files(settings.shapes_dir):
+        pages.append("shapes")
+    pages += [f"doc/{kind}/" for kind in LISTED]
+    pages += [f"doc/{kind}/{slug}" for kind, slug in things()]
+    return pages
+
+
+def sitemap_chunks() -> list[list[str]]:
+    pages = site_pages()
+    limit = get_settings().sitemap_limit
+    return [pages[i:i + limit] for i in range(0, len(pages), limit)] or [[]]
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    def produce() -> http.Body:
+        chunks = sitemap_chunks()
+        body = urlset(chunks[0]) if len(chunks) == 1 else sitemap_index(len(chunks))
+        return http.Body(body, XML)
+
+    return http.respond((str(get_settings().sitemap_limit),), produce)
+
+
+@bp.route("/sitemap-<int:number>.xml")
+def sitemap_part(number: int):
+    chunks = sitemap_chunks()
+    if not 1 <= number <= len(chunks) or len(chunks) == 1:
+        raise NotFound(f"No such sitemap: the sitemap has {len(chunks)} part(s); see /sitemap.xml.")
+    return http.respond((str(get_settings().sitemap_limit),),
+                        lambda: http.Body(urlset(chunks[number - 1]), XML))
+
+
+def urlset(paths: list[str]) -> str:
+    root = request.url_root
+    lastmod = get_release().created or ""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n',
+           f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">\n']
+    for path in paths:
+        loc = root + path
+        out.append(f"<url><loc>{escape(loc)}</loc>")
+        if lastmod:
+            out.append(f"<lastmod>{escape(lastmod)}</lastmod>")
+        for lang in LANGS:
+            href = quoteattr(f"{loc}?lang={lang}")
+            out.append(f'<xhtml:link rel="alternate" hreflang="{lang}" href={href}/>')
+        out.append(f'<xhtml:link rel="alternate" hreflang="x-default" href={quoteattr(loc)}/>')
+        out.append("</url>\n")
+    out.append("</urlset>\n")
+    return "".join(out)
+
+
+def sitemap_index(parts: int) -> str:
+    root = request.url_root
+    lastmod = get_release().created or ""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<sitemapindex xmlns="{SITEMAP_NS}">\n']
+    for number in range(1, parts + 1):
+        out.append(f"<sitemap><loc>{escape(f'{root}sitemap-{number}.xml')}</loc>")
+        if lastmod:
+            out.append(f"<lastmod>{escape(lastmod)}</lastmod>")
+        out.append("</sitemap>\n")
+    out.append("</sitemapindex>\n")
+    return "".join(out)
+
+
+@bp.route("/robots.txt")
+def robots():
+    def produce() -> http.Body:
+        body = (f"User-agent: *\nDisallow: {request.script_root}/sparql\n\n"
+                f"Sitemap: {request.url_root}sitemap.xml\n")
+        return http.Body(body, "text/plain; charset=utf-8")
+
+    return http.respond((), produce)
