@@ -53,6 +53,14 @@ SETTINGS: tuple[Setting, ...] = (
             "progress at once in each worker (beyond: 429, connection closed)"),
     Setting("trusted_proxies", (), "Addresses or networks of reverse proxies whose X-Forwarded-For "
             "(and -Host, -Proto) is believed (space-separated)"),
+    Setting("client_budget", 60.0, "Seconds of query time one client may use per minute, across "
+            "all workers (beyond: 429 with Retry-After; 0: no budget)"),
+    Setting("client_max_queries", 4, "Queries one client may have running at once, across all "
+            "workers (beyond: 429; 0: no cap)"),
+    Setting("runtime_dir", None, "Folder for the state the workers of one server share (client "
+            "budgets, metrics); `serve` makes a temporary one when unset"),
+    Setting("metrics", "off", "/metrics in Prometheus format: off, token (with the admin token) or "
+            "public"),
     Setting("query_processes", 2, "Isolated query processes per WSGI worker"),
     Setting("max_pending", 8, "Queries that may wait for a query process before 503 Retry-After"),
     Setting("service_allowlist", (), "SERVICE endpoints a query may name (space-separated IRIs)"),
@@ -79,7 +87,8 @@ SETTINGS: tuple[Setting, ...] = (
             "of a large graph, the switch)"),
 )
 
-_PATH_SETTINGS = {"root", "data_dir", "ontology_dir", "shapes_dir", "dist_dir", "releases_dir"}
+_PATH_SETTINGS = {"root", "data_dir", "ontology_dir", "shapes_dir", "dist_dir", "releases_dir",
+                  "runtime_dir"}
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,10 @@ class Settings:
     body_min_rate: float = 8192.0
     max_client_connections: int = 32
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
+    client_budget: float = 60.0
+    client_max_queries: int = 4
+    runtime_dir: Path | None = None
+    metrics: str = "off"
     query_processes: int = 2
     max_pending: int = 8
     service_allowlist: tuple[str, ...] = field(default_factory=tuple)
@@ -134,6 +147,12 @@ class Settings:
         if self.body_timeout <= 0 or self.body_min_rate <= 0 or self.max_client_connections < 1:
             raise ConfigError("body_timeout, body_min_rate and max_client_connections must be "
                               "positive")
+        if self.metrics not in ("off", "token", "public"):
+            raise ConfigError(f"metrics must be off, token or public: {self.metrics!r}")
+        if self.metrics == "token" and not self.admin_token:
+            raise ConfigError("metrics=token needs admin_token (or metrics=public)")
+        if self.client_budget < 0 or self.client_max_queries < 0:
+            raise ConfigError("client_budget and client_max_queries cannot be negative")
         for proxy in self.trusted_proxies:
             try:
                 ipaddress.ip_network(proxy, strict=False)

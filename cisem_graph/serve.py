@@ -12,6 +12,9 @@ settings travel as ``CISEM_*`` variables; gunicorn gets the settings object itse
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
@@ -51,6 +54,19 @@ class PublisherServer(BaseApplication):
 
 
 def serve(settings: Settings) -> None:
+    """Serve until stopped; the workers share a runtime folder (made for the run when unset)."""
+    made = None
+    if settings.runtime_dir is None:
+        made = Path(tempfile.mkdtemp(prefix="cisem-graph-"))
+        settings = settings.replace(runtime_dir=made)
+    try:
+        _run(settings)
+    finally:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+
+
+def _run(settings: Settings) -> None:
     if settings.server == "gunicorn":
         PublisherServer(settings).run()
         return

@@ -30,6 +30,11 @@ from ..store import open_store
 from ..store.base import Store
 from . import errors, http
 from .cache import AnswerCache, Memo
+from .clients import Clients, parse_networks
+from .fairness import Budgets, MeteredStore
+from .front import CLIENT
+from .metrics import Metrics
+from .shared import Segment
 
 EXTENSION = "cisem_graph"
 log = logging.getLogger("cisem_graph.web")
@@ -50,13 +55,19 @@ class Served:
 
 
 class Publisher:
-    """What every view needs: settings, the caches, and the version being served."""
+    """What every view needs: settings, the answer cache, the version being served, and the state
+    shared with the server's other workers (client budgets, metrics)."""
 
     def __init__(self, settings: Settings, served: Served, cache: AnswerCache, *,
                  follow: bool) -> None:
         self.settings = settings
         self.cache = cache
         self.memo = Memo()
+        self.segment = Segment(settings.runtime_dir)
+        self.metrics = Metrics(self.segment)
+        self.metrics.serving(served.release.version)
+        self.budgets = Budgets(self.segment, settings.client_budget, settings.client_max_queries)
+        self.clients = Clients(parse_networks(settings.trusted_proxies))
         self._served = served
         self._follow = follow  # False: a store handed to create_app, never replaced
         self._lock = threading.Lock()
@@ -108,6 +119,7 @@ class Publisher:
                           self._served.release.version, exc.message)
                 return
             old, self._served = self._served, Served(release, store)
+            self.metrics.serving(release.version)
             old.retired = True
             idle = old.leases == 0
         log.info("now serving version %s (was %s)", release.version, old.release.version)
@@ -133,9 +145,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                                           follow=store is None)
     _init_logging()
 
-    from . import admin, dataset, home, lists, network, queries, resources, sparql, vocabulary
+    from . import (admin, dataset, home, lists, metrics, network, queries, resources, sparql,
+                   vocabulary)
 
-    for surface in (sparql, home, dataset, vocabulary, resources, lists, queries, network, admin):
+    for surface in (sparql, home, dataset, vocabulary, resources, lists, queries, network, admin,
+                    metrics):
         app.register_blueprint(surface.bp)
     errors.init_app(app)
     app.after_request(_common_headers)
@@ -179,7 +193,23 @@ def _unlease(_exc: BaseException | None) -> None:
 
 
 def get_store() -> Store:
-    return _served().store
+    """The request's store: the version it leased, metered against its client's budget."""
+    store = _served().store
+    if not has_request_context():
+        return store
+    publisher = get_publisher()
+    if not publisher.budgets.enabled:
+        return store
+    return MeteredStore(store, publisher.budgets, client_of_request(), publisher.metrics)
+
+
+def client_of_request() -> str:
+    """Who asks: what the front found (granian), else the peer and X-Forwarded-For (``clients``)."""
+    client = request.environ.get(CLIENT)
+    if client is None:
+        client = get_publisher().clients.client(request.remote_addr or "",
+                                                request.headers.get("X-Forwarded-For"))
+    return client
 
 
 def get_release() -> DatasetVersion:
@@ -205,7 +235,9 @@ def remember(name: str, compute: Callable[[], T], *args: Hashable) -> T:
 
 
 def _common_headers(response):
-    for name, value in http.common_headers(get_settings().cors_origin, get_store().version,
+    publisher = get_publisher()
+    publisher.metrics.request(request.blueprint, response.status_code)
+    for name, value in http.common_headers(publisher.settings.cors_origin, get_store().version,
                                            request.method):
         if name == "X-Content-Type-Options":
             response.headers.setdefault(name, value)

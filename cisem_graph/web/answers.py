@@ -53,7 +53,9 @@ def run(prepared: PreparedQuery, fmt: Format, *, cacheable: bool,
             "not-modified"
     answer = publisher.cache.get(key) if key else None
     outcome = "cached" if answer else "ok"
-    if answer is None:
+    if answer is not None:
+        publisher.metrics.cache_hit()
+    else:
         answer = store.execute(prepared, fmt)
         if key:
             publisher.cache.put(key, answer)

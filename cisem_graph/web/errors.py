@@ -33,6 +33,7 @@ def refused_by_front() -> None:
         return
     settings = current_app.extensions["cisem_graph"].settings
     if reason == "busy":
+        current_app.extensions["cisem_graph"].metrics.throttled("connections")
         raise TooManyRequests(f"too many requests from your address at once (at most "
                               f"{settings.max_client_connections}, setting max_client_connections)")
     if reason == "slow_body":
