@@ -54,10 +54,11 @@ HUGE_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
 
 #: The settings of the live server under test (and of the one a remote runaway query gets).
 #: (Fifty requests at once from one address are the store's load here, not a greedy client: the
-#: per-client cap, proved in ``test_slow_clients``, is raised above them.)
+#: per-client caps and budget, proved in ``test_slow_clients`` and ``test_fairness``, are lifted.)
 SERVER_ENV = {"CISEM_QUERY_TIMEOUT": str(TIMEOUT), "CISEM_WORKERS": "1", "CISEM_THREADS": "16",
               "CISEM_QUERY_PROCESSES": "2", "CISEM_MAX_PENDING": "6",
-              "CISEM_MAX_CLIENT_CONNECTIONS": "100"}
+              "CISEM_MAX_CLIENT_CONNECTIONS": "100", "CISEM_CLIENT_MAX_QUERIES": "0",
+              "CISEM_CLIENT_BUDGET": "0"}
 
 
 @pytest.fixture(scope="module")
