@@ -145,8 +145,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                                           follow=store is None)
     _init_logging()
 
-    from . import (admin, dataset, home, lists, metrics, network, queries, resources, sparql,
-                   vocabulary)
+    from . import admin, dataset, home, lists, metrics, network, queries, resources, sparql, vocabulary
 
     for surface in (sparql, home, dataset, vocabulary, resources, lists, queries, network, admin,
                     metrics):
