@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -33,6 +34,20 @@ def wait_for(url: str, proc: subprocess.Popen, log: Path, seconds: float = 60) -
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"{url} did not answer: {log.read_text()[-3000:]}")
             time.sleep(0.3)
+
+
+def children(pid: int) -> dict[int, str]:
+    """The processes whose parent is ``pid``, with their command lines."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if parent == pid:
+                found[int(stat.parent.name)] = (stat.parent / "cmdline").read_bytes().replace(
+                    b"\0", b" ").decode(errors="replace")
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+    return found
 
 
 def closed(port: int) -> bool:
@@ -64,6 +79,21 @@ def test_deploy_script(tmp_path):
         names = [r["name"]["value"] for r in ours.queryAndConvert()["results"]["bindings"]]
         assert names == ["Comitato Imprenditorialità Sociale E Microcredito"]  # as the source writes it
         assert "published version" in log.read_text()
+        # Our server has a local build too: only the remote kind answers 502 once the store is gone.
+        (store_pid,) = [pid for pid, cmd in children(proc.pid).items() if " serve " in f"{cmd} "
+                        and "oxigraph" in cmd and f"127.0.0.1:{store_port}" in cmd]
+        os.kill(store_pid, signal.SIGKILL)
+        deadline = time.monotonic() + 15
+        while not closed(store_port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert closed(store_port), "the killed store still listens"
+        ours.setQuery("ASK { <https://w3id.org/cisem/id/organization/cisem> ?p ?o }")  # not cached
+        try:
+            ours.queryAndConvert()
+            pytest.fail("the server answered with its store killed: it does not query the store")
+        except urllib.error.HTTPError as error:
+            with error:
+                assert error.code == 502 and b"Store unavailable" in error.read()
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

@@ -140,7 +140,7 @@ def test_a_browser_gets_a_query_form_and_an_html_table(client):
 
 @pytest.mark.parametrize("request_kwargs, status, says", [
     ({"query_string": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, b"line"),
-    ({"query_string": {"query": "SELECT * WHERE { ?s ?p ?o \x00 }"}}, 400, b""),
+    ({"query_string": {"query": "SELECT * WHERE { ?s ?p ?o \x00 }"}}, 400, b"NUL character (U+0000)"),
     ({"path": "/sparql?query=SELECT%20%FF%FE"}, 400, b"UTF-8"),
     ({"method": "POST", "data": b"query=SELECT", "content_type": "text/plain"}, 400, b"content type"),
     ({"query_string": [("query", PERFORMERS), ("query", ASK_START)]}, 400, b"exactly one"),
@@ -159,13 +159,39 @@ def test_bad_requests_are_4xx_with_a_reason_never_a_traceback(client, request_kw
     assert b"Traceback" not in response.data and b"/work/" not in response.data
 
 
-def test_an_update_changes_nothing(client):
-    before = client.get("/health").get_json()["triples"]
-    client.post("/sparql", data={"update": f"DELETE WHERE {{ <{EVENT}> ?p ?o }}"})
-    client.post("/sparql", data={"query": f"DELETE WHERE {{ <{EVENT}> ?p ?o }}"})
-    assert client.get("/health").get_json()["triples"] == before
-    response = client.get("/sparql", query_string={"query": ASK_START, "format": "json"})
-    assert json.loads(response.data)["boolean"] is True
+# What each refused update would write or remove: a new organization, or the webinar's facts.
+INTRUDER = f"{BASE}id/organization/intrusa"
+INSERT = PREFIXES + f'INSERT DATA {{ <{INTRUDER}> schema:name "Intrusa"@it }}'
+INSERT_GRAPH = PREFIXES + (f"INSERT DATA {{ GRAPH <{BASE}graph/press-release-2021-06-10> "
+                           f'{{ <{INTRUDER}> schema:name "Intrusa"@it }} }}')
+DELETE = f"DELETE WHERE {{ <{EVENT}> ?p ?o }}"
+UPDATE = "application/sparql-update"
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"data": {"update": INSERT}},
+    {"data": {"update": INSERT_GRAPH}},
+    {"data": {"update": DELETE}},
+    {"data": {"query": INSERT}},
+    {"data": {"query": DELETE}},
+    {"data": INSERT.encode(), "content_type": UPDATE},
+    {"data": DELETE.encode(), "content_type": UPDATE},
+    {"data": DELETE.encode(), "content_type": "application/sparql-query"},
+], ids=["update-insert", "update-insert-graph", "update-delete", "query-insert", "query-delete",
+        "direct-insert", "direct-delete", "delete-as-query"])
+def test_an_update_is_refused_and_changes_nothing(client, kwargs):
+    response = client.post("/sparql", **kwargs)
+    assert response.status_code == 403, response.data
+    assert b"read-only" in response.data and b"Update" in response.data
+    # nothing written: the intruder is in no graph ...
+    ask = PREFIXES + f"ASK {{ {{ <{INTRUDER}> ?p ?o }} UNION {{ GRAPH ?g {{ <{INTRUDER}> ?p ?o }} }} }}"
+    answer = client.get("/sparql", query_string={"query": ask, "format": "json"})
+    assert json.loads(answer.data)["boolean"] is False
+    # ... and nothing removed: the webinar keeps its date and its four speakers
+    answer = client.get("/sparql", query_string={"query": ASK_START, "format": "json"})
+    assert json.loads(answer.data)["boolean"] is True
+    answer = client.get("/sparql", query_string={"query": PERFORMERS, "format": "json"})
+    assert performers_from(answer.data, "json") == EXPECTED_PERFORMERS
 
 
 def test_repeated_get_is_revalidated_by_etag(client):
