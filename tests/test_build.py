@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from data_files import METADATA, assert_isomorphic, graphs_of_files, merged, named_graphs
 from pyoxigraph import DefaultGraph
 from pyoxigraph import Store as OxStore
-from rdflib import BNode, Dataset, Graph
+from rdflib import BNode, Dataset, Graph, URIRef
 
-from cisem_graph.config import Settings
+from cisem_graph.config import PROJECT_ROOT, Settings
 from cisem_graph.errors import LoadError, ValidationFailed
 from cisem_graph.graph.pipeline import build
 from cisem_graph.graph.sources import load_sources
@@ -56,17 +62,35 @@ def test_build_writes_every_dump_with_its_checksum(built):
         assert hashlib.sha256((version.path / name).read_bytes()).hexdigest() == sums[name]
 
 
+@pytest.fixture(scope="module")
+def file_graphs() -> dict[str, Graph]:
+    return graphs_of_files(PROJECT_ROOT)
+
+
+@pytest.fixture(scope="module")
+def metadata(built) -> Graph:
+    """The generated metadata graph, as the N-Quads dump holds it (its content is tested in
+    ``tests/web/test_site.py``): the one graph no data file gives."""
+    dataset = Dataset()
+    dataset.parse(built[0].path / "cisem.nq", format="nquads")
+    return named_graphs(dataset)[METADATA]
+
+
 @pytest.mark.parametrize("name, fmt", DUMPS.items())
-def test_every_dump_parses_back_to_the_same_triples(built, name, fmt):
+def test_every_dump_holds_the_data_files_graph_by_graph(built, file_graphs, metadata, name, fmt):
+    """Each named graph of a dataset dump is its data file; a triples dump is their merge."""
     version, _ = built
-    reference = Dataset()
-    reference.parse(version.path / "cisem.nq", format="nquads")
-    parsed = (Dataset() if fmt in ("trig", "nquads", "json-ld") else Graph())
-    parsed.parse(version.path / name, format=fmt)
-    distinct = {(s, p, o) for s, p, o, _ in reference.quads((None,) * 4)}
-    expected = version.triples if isinstance(parsed, Dataset) else len(distinct)
-    got = sum(1 for _ in parsed.quads((None,) * 4)) if isinstance(parsed, Dataset) else len(parsed)
-    assert got == expected
+    if fmt in ("trig", "nquads", "json-ld"):
+        dataset = Dataset()
+        dataset.parse(version.path / name, format=fmt)
+        graphs = named_graphs(dataset)
+        assert set(graphs) == {*file_graphs, METADATA}
+        for iri, expected in file_graphs.items():
+            assert_isomorphic(graphs[iri], expected, f"{name} <{iri}>")
+        assert_isomorphic(graphs[METADATA], metadata, f"{name} metadata")
+    else:
+        dump = Graph().parse(version.path / name, format=fmt)
+        assert_isomorphic(dump, merged([*file_graphs.values(), metadata]), f"{name}, the merge")
 
 
 def test_current_points_at_the_version_and_the_store_holds_every_quad(built):
@@ -81,12 +105,46 @@ def test_current_points_at_the_version_and_the_store_holds_every_quad(built):
     assert len(store) - len(named) == len(merged)  # the default graph: the merge, as a set
 
 
-def test_build_is_deterministic(settings, built, tmp_path):
-    first, _ = built
-    second, _ = build(settings, tmp_path)
-    assert second.version == first.version
-    for name in ("cisem.nq", "cisem.nt"):
-        assert (second.path / name).read_bytes() == (first.path / name).read_bytes()
+#: Two organizations of example.org sharing one address: a blank node held twice, which the tree
+#: keys cannot label, so the build labels this graph with rdflib's canonical algorithm.
+SHARED_BLANK_NODE = """@prefix schema: <https://schema.org/> .
+<https://example.org/a> schema:address _:seat .
+<https://example.org/b> schema:address _:seat .
+_:seat a schema:PostalAddress ; schema:addressLocality "Esempio" ; schema:addressCountry "IT" .
+"""
+
+
+@pytest.fixture(scope="module", params=["tree-keys", "rdflib-canonical"])
+def labelled(request, tmp_path_factory) -> Path:
+    """A project root whose blank nodes are labelled by one of the two ways: the shipped data
+    (every blank node a structured value), or a copy with a blank node held twice."""
+    if request.param == "tree-keys":
+        return PROJECT_ROOT
+    root = tmp_path_factory.mktemp("shared-blank-node")
+    for name in ("ontology", "data", "shapes"):
+        shutil.copytree(PROJECT_ROOT / name, root / name)
+    (root / "data" / "shared-address.ttl").write_text(SHARED_BLANK_NODE, encoding="utf-8")
+    return root
+
+
+def test_build_is_the_same_bytes_whatever_the_hash_seed(labelled, tmp_path):
+    """Two builds in processes of their own, with different ``PYTHONHASHSEED`` (set and dict
+    order, hence the order of what rdflib writes): every dump and checksum byte for byte."""
+    written = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "CISEM_ROOT": str(labelled),
+               "CISEM_DIST_DIR": str(out)}
+        run = subprocess.run([sys.executable, "-m", "cisem_graph", "build"], env=env,
+                             capture_output=True, timeout=600)
+        assert run.returncode == 0, run.stderr.decode(errors="replace")[-3000:]
+        current = (out / CURRENT).resolve()
+        written.append((current.name, {name: (current / name).read_bytes()
+                                       for name in (*DUMPS, CHECKSUMS)}))
+    (first, dumps), (second, again) = written
+    assert first == second
+    for name in dumps:
+        assert again[name] == dumps[name], f"{name} differs between hash seeds"
 
 
 def test_changing_the_base_edits_no_file(tmp_path):
@@ -147,11 +205,28 @@ def test_tree_keys_leave_other_shapes_to_rdflib(turtle):
     assert tree_keys(Graph().parse(data=turtle, format="turtle")) is None
 
 
-def test_canonical_labels_are_the_same_for_either_path(settings):
-    """Both ways of labelling give every blank node of the shipped data its own label, in order."""
-    from cisem_graph.graph.build import canonical_dataset
+def test_canonical_labels_are_the_same_for_either_path(labelled):
+    """Both ways of labelling give every blank node its own label, in order, from b0."""
+    from cisem_graph.graph.build import canonical_dataset, tree_keys
 
-    ds = canonical_dataset(load_sources(settings))
+    sources = load_sources(Settings(root=labelled))
+    shared = f"{sources.settings.base_iri}graph/shared-address"
+    ways = {tree_keys(sources.dataset.graph(g)) is None for g in sources.graph_files}
+    # the shipped data takes the tree keys only; the copy takes rdflib's way for one graph too
+    assert ways == ({False, True} if URIRef(shared) in sources.graph_files else {False})
+    ds = canonical_dataset(sources)
     labels = sorted({t for q in ds.quads((None,) * 4) for t in q[:3] if isinstance(t, BNode)},
                     key=lambda b: int(str(b)[1:]))
     assert labels and [str(b) for b in labels] == [f"b{i}" for i in range(len(labels))]
+
+
+def test_jsonld_order_sorts_the_sets_and_keeps_lists_and_contexts():
+    from cisem_graph.formats import ordered_jsonld
+
+    body = {"@context": [{"b": "urn:b"}, {"a": "urn:a"}],
+            "@graph": [{"@id": "urn:y", "p": [{"@value": "z"}, {"@value": "a"}], "@type": ["T", "S"]},
+                       {"@id": "urn:x", "q": {"@list": [3, 1, 2]}}]}
+    assert json.loads(ordered_jsonld(json.dumps(body).encode())) == {
+        "@context": [{"b": "urn:b"}, {"a": "urn:a"}],  # a context array is ordered: kept
+        "@graph": [{"@id": "urn:x", "q": {"@list": [3, 1, 2]}},  # a list too
+                   {"@id": "urn:y", "@type": ["S", "T"], "p": [{"@value": "a"}, {"@value": "z"}]}]}

@@ -16,7 +16,7 @@ from rdflib.compare import to_canonical_graph
 
 from ..config import Settings
 from ..errors import ValidationFailed
-from ..formats import by_name
+from ..formats import by_name, ordered_jsonld
 from ..namespaces import bind_prefixes, project_prefixes
 from ..progress import Steps
 from .revalidate import CACHE as VALIDATION_CACHE
@@ -136,7 +136,7 @@ def nquads(dataset: Dataset) -> bytes:
 def serialize_dumps(dataset: Dataset, base: str) -> dict[str, bytes]:
     """Every dump format, each the same bytes for the same data: N-Quads and N-Triples sorted,
     TriG and Turtle written by pyoxigraph from them (rdflib took 160 s for the two at 1M
-    triples), JSON-LD compacted with the project context by rdflib."""
+    triples), JSON-LD compacted with the project context by rdflib, then put in one order."""
     body_nq = nquads(dataset)
     quads = list(parse(body_nq, RdfFormat.N_QUADS))
     triples = sorted({q.triple for q in quads}, key=str)
@@ -153,7 +153,8 @@ def serialize_dumps(dataset: Dataset, base: str) -> dict[str, bytes]:
         elif name == "turtle":
             body = _sorted_prefixes(serialize(triples, format=RdfFormat.TURTLE, prefixes=prefixes))
         elif name == "jsonld":
-            body = dataset.serialize(format="json-ld", context=prefixes, indent=2, encoding="utf-8")
+            body = ordered_jsonld(dataset.serialize(format="json-ld", context=prefixes, indent=2,
+                                                    encoding="utf-8"))
         else:
             raise ValueError(f"no writer for the dump format {name}")
         dumps[f"{DUMP_NAME}.{fmt.extension}"] = body
