@@ -77,3 +77,10 @@ class Oxigraph:
     def graph_counts(self) -> dict[str, int]:
         rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return {row["g"]: int(row["n"]) for row in rows}
+
+    def quads(self) -> bytes:
+        """Everything the store holds, every graph, as N-Quads (Graph Store Protocol, GET /store)."""
+        request = urllib.request.Request(self.base + "/store",
+                                         headers={"Accept": "application/n-quads"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read()

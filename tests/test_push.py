@@ -1,6 +1,7 @@
-"""``cisem-graph push`` against a real ``oxigraph serve``: what is published is exactly the dump, the
-switch is all or nothing, a second push of the same version writes nothing, and a push cut short by
-the store going away leaves the published graphs as they were."""
+"""``cisem-graph push`` against a real ``oxigraph serve``: what is published is exactly the data
+files graph by graph (read back whole and compared with rdflib), the switch is all or nothing, a
+second push of the same version writes nothing, and a push cut short by the store going away
+leaves the published graphs as they were."""
 
 from __future__ import annotations
 
@@ -8,17 +9,17 @@ import base64
 import http.server
 import shutil
 import threading
-from collections import Counter
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from data_files import METADATA, assert_isomorphic, graphs_of_files, merged, named_graphs
 from oxiserver import MISSING, OXIGRAPH, Oxigraph, free_port
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 
 from cisem_graph import push as push_module
 from cisem_graph.cli import cli
-from cisem_graph.config import Settings
+from cisem_graph.config import PROJECT_ROOT, Settings
 from cisem_graph.errors import ConfigError, PushFailed, StoreUnavailable
 from cisem_graph.graph.pipeline import build
 from cisem_graph.graph.version import DatasetVersion
@@ -39,6 +40,8 @@ def oxi(tmp_path):
 
 
 def other_version(root: Path, settings, change) -> DatasetVersion:
+    """A copy of the project in ``root``, changed, built into ``root/dist`` (so the version's
+    ``path.parents[1]`` is its project folder)."""
     for name in ("ontology", "data", "shapes"):
         shutil.copytree(settings.root / name, root / name)
     change(root / "data")
@@ -69,13 +72,26 @@ def endpoints(server: Oxigraph, settings) -> StoreEndpoints:
     return StoreEndpoints.from_settings(settings, server.base)
 
 
-def dump_counts(version: DatasetVersion) -> tuple[dict[str, int], int]:
-    """Triples per named graph and in their merge, read from the N-Quads dump with rdflib."""
-    ds = Dataset()
-    ds.parse(version.dump_path("nq"), format="nquads")
-    counts = Counter(str(g) for _, _, _, g in ds.quads((None, None, None, None)))
-    merged = {(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))}
-    return dict(counts), len(merged)
+def expected_graphs(version: DatasetVersion, root: Path) -> dict[str, Graph]:
+    """What a push of ``version`` publishes: each data file of ``root`` as its named graph (read by
+    rdflib alone), the metadata graph of the version's dump, and the merge of them all."""
+    graphs = graphs_of_files(root)
+    dump = Dataset()
+    dump.parse(version.dump_path("nq"), format="nquads")
+    graphs[METADATA] = named_graphs(dump)[METADATA]
+    graphs[merge_graph(version.version)] = merged(graphs.values())
+    return graphs
+
+
+def assert_store_holds(server: Oxigraph, expected: dict[str, Graph]) -> None:
+    """The published graphs of the store, read back whole (GET /store), are ``expected``."""
+    dataset = Dataset()
+    dataset.parse(data=server.quads(), format="nquads")
+    graphs = {iri: graph for iri, graph in named_graphs(dataset).items()
+              if iri != PUBLICATION and not iri.startswith(STAGING_PREFIX)}
+    assert set(graphs) == set(expected)
+    for iri, graph in expected.items():
+        assert_isomorphic(graphs[iri], graph, f"<{iri}> in the store")
 
 
 def published(server: Oxigraph) -> dict[str, int]:
@@ -88,13 +104,11 @@ def staging(server: Oxigraph) -> list[str]:
     return [g for g in server.graph_counts() if g.startswith(STAGING_PREFIX)]
 
 
-def test_push_publishes_exactly_the_dump(oxi, built, settings):
+def test_push_publishes_the_data_files_graph_by_graph(oxi, built, settings):
     version = built[0]
     report = push(version, endpoints(oxi, settings), settings)
-    counts, merged = dump_counts(version)
     assert report.changed and report.version == version.version
-    assert published(oxi) == {**counts, merge_graph(version.version): merged}
-    assert sum(counts.values()) == version.triples
+    assert_store_holds(oxi, expected_graphs(version, PROJECT_ROOT))
     assert not staging(oxi)
     record = oxi.select(f"SELECT ?o {{ GRAPH <{PUBLICATION}> {{ ?s <{PUBLICATION}#version> ?o }} }}")
     assert record == [{"o": version.version}]
@@ -130,19 +144,19 @@ def test_same_version_twice_writes_nothing(oxi, built, settings):
 
 def test_new_version_replaces_and_drops(oxi, built, second, third, settings):
     push(built[0], endpoints(oxi, settings), settings)
-    _, first_merged = dump_counts(built[0])
+    first = expected_graphs(built[0], PROJECT_ROOT)
     report = push(second, endpoints(oxi, settings), settings)
-    counts, merged = dump_counts(second)
     removed = f"{settings.base_iri}graph/{REMOVED}"
     assert report.dropped == (removed,)
+    expected = expected_graphs(second, second.path.parents[1])
+    assert removed not in expected
     # the first version's merge stays one push longer, for a server still on that version
-    assert published(oxi) == {**counts, merge_graph(second.version): merged,
-                              merge_graph(built[0].version): first_merged}
+    first_merge = merge_graph(built[0].version)
+    assert_store_holds(oxi, {**expected, first_merge: first[first_merge]})
     push(third, endpoints(oxi, settings), settings)
-    counts, third_merged = dump_counts(third)
-    assert published(oxi) == {**counts, merge_graph(third.version): third_merged,
-                              merge_graph(second.version): merged}
-    assert removed not in oxi.graph_counts()
+    second_merge = merge_graph(second.version)
+    assert_store_holds(oxi, {**expected_graphs(third, third.path.parents[1]),
+                             second_merge: expected[second_merge]})
 
 
 def test_store_gone_half_way_leaves_published_graphs(oxi, built, second, settings, monkeypatch):
