@@ -44,6 +44,8 @@ def iri(path: str) -> str:
 
 NODE_IRIS: frozenset[str] = frozenset(iri(f"{kind}/{slug}") for kind, slugs in NODES.items()
                                       for slug in slugs)
+ORGANIZATION_IRIS: frozenset[str] = frozenset(iri(f"organization/{slug}")
+                                              for slug in NODES["organization"])
 
 _CISEM, _CAMERA = "organization/cisem", "organization/camera-di-commercio-di-cuneo"
 _WEBINAR, _SERIES = "event/impresa-sociale-di-inserimento-lavorativo", "series/webinar-cisem-2021"
@@ -93,6 +95,8 @@ _EDGES: tuple[tuple[str, str, str, str | None], ...] = (
 #: the edges as ``Edge.key`` gives them: (source IRI, relation IRI, target IRI, role IRI or "")
 EDGE_KEYS: frozenset[tuple[str, str, str, str]] = frozenset(
     (iri(s), SCHEMA + relation, iri(t), iri(role) if role else "") for s, relation, t, role in _EDGES)
+#: (source, target) of each edge: no two edges join the same two things in the same direction
+PAIRS: frozenset[tuple[str, str]] = frozenset((s, t) for s, _, t, _ in EDGE_KEYS)
 
 #: links of each thing in the network's ranking (other IRIs tied to it by a relation's predicate,
 #: either way, roles included), for the things that rank above the rest

@@ -3,21 +3,33 @@
 Expected values come from the press release (``sources/…``): the committee CISeM of the Camera di
 Commercio di Cuneo organizes the webinar of 14 June 2021, where its president Alessandro Durando,
 prof. Carlo Borzaga (president of Euricse) and the cooperatives Il Laboratorio and Cascina Pensolato
-speak. Counts are checked against the dump read by rdflib, never against the program's own output.
+speak. The whole network expected (every node and edge) is written by hand from the data files in
+``tests/shipped_network.py``, never taken from the program's own output.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from xml.etree import ElementTree as ET
 
 import networkx as nx
 import pytest
-import rdflib
+from shipped_network import (
+    EDGE_KEYS,
+    NODE_IRIS,
+    NODES,
+    ORGANIZATION_IRIS,
+    PAIRS,
+    TIED_AT_FOUR,
+    TOP_WEIGHTS,
+)
 
 from cisem_graph import network as net
-from cisem_graph.namespaces import ORG, RDF, SDO
+from cisem_graph.namespaces import ORG, SDO
 
 SOURCE_ORGANIZATIONS = ("Camera di Commercio di Cuneo", "Comitato Imprenditorialità Sociale E Microcredito",
                         "Euricse", "Il Laboratorio", "Cascina Pensolato")
@@ -32,15 +44,6 @@ def store(app):
 @pytest.fixture(scope="module")
 def network(store, settings):
     return net.build_network(store, settings.base_iri)
-
-
-@pytest.fixture(scope="module")
-def dump(built) -> rdflib.Graph:
-    """The published default graph (all sources merged), as the build wrote it."""
-    version, _ = built
-    graph = rdflib.Graph()
-    graph.parse(version.dump_path("nt"), format="nt")
-    return graph
 
 
 def by_label(network: net.Network, text: str) -> net.Node:
@@ -58,34 +61,20 @@ def edge(network: net.Network, source: net.Node, relation, target: net.Node) -> 
     return found[0]
 
 
-def organizations_in(dump: rdflib.Graph, base: str) -> set[str]:
-    """Every organization the data declares: a typed thing under ``{base}id/organization/``."""
-    prefix = f"{base}id/organization/"
-    return {str(s) for s in dump.subjects(RDF.type, None) if str(s).startswith(prefix)}
-
-
-def counted_by_rdflib(dump: rdflib.Graph, base: str, limit: int = net.LIMIT) -> tuple[int, int]:
-    """Nodes and edges of the network's own query run by rdflib on the dump: distinct nodes, and
-    distinct (source, relation, target, role) between two of them (the rule the docstring of
-    ``network_query`` states)."""
-    rows = list(dump.query(net.network_query(base, limit)))
-    nodes = {str(r.node) for r in rows if r.node is not None}
-    edges = {(str(r.node), str(r.relation), str(r.target), str(r.role) if r.role else "")
-             for r in rows if r.relation is not None
-             and str(r.target) in nodes and r.target != r.node}
-    return len(nodes), len(edges)
-
-
 # -- what the network holds ----------------------------------------------------------------------
 
-def test_every_organization_of_the_graph_is_a_node(network, dump, settings):
-    declared = organizations_in(dump, settings.base_iri)
-    assert len(declared) >= len(SOURCE_ORGANIZATIONS)
-    assert {n.iri for n in network.nodes if n.kind == "organization"} == declared
+def test_every_thing_of_the_data_is_a_node_of_its_kind(network):
+    assert {kind: {n.slug for n in network.nodes if n.kind == kind} for kind in NODES} == {
+        kind: set(slugs) for kind, slugs in NODES.items()}
     for name in SOURCE_ORGANIZATIONS:
         assert by_label(network, name).kind == "organization"
     assert not network.truncated
-    assert network.total == len(network.nodes)
+    assert network.total == len(NODE_IRIS) == len(network.nodes)
+
+
+def test_the_edges_are_those_the_data_files_state(network):
+    assert {e.key for e in network.edges} == EDGE_KEYS
+    assert len(network.edges) == len(EDGE_KEYS)
 
 
 def test_labels_in_both_languages_with_fallback(network):
@@ -147,35 +136,62 @@ def test_places_of_the_cooperatives(network):
                 by_label(network, "Provincia di Cuneo"))
 
 
-def test_the_same_counts_as_the_query_run_by_rdflib_on_the_dump(network, dump, settings):
-    nodes, edges = counted_by_rdflib(dump, settings.base_iri)
-    assert (len(network.nodes), len(network.edges)) == (nodes, edges)
-    assert network.total == nodes
-
-
-def test_deterministic_order(store, settings, network):
-    again = net.build_network(store, settings.base_iri)
-    assert again == network
+def test_order_by_kind_then_iri(network):
     assert [n.iri for n in network.nodes] == sorted(
         (n.iri for n in network.nodes), key=lambda iri: (net.NODE_KINDS.index(
             next(n.kind for n in network.nodes if n.iri == iri)), iri))
     assert [e.key for e in network.edges] == sorted(e.key for e in network.edges)
-    assert net.layout(network) == net.layout(again)
+
+
+#: Run in a process of its own: the network and every export of it, each body's SHA-256 a line.
+EXPORTS = """
+import hashlib
+from cisem_graph import network as net
+from cisem_graph.config import Settings
+from cisem_graph.store import open_store
+
+settings = Settings.from_env()
+store = open_store(settings)
+try:
+    network = net.build_network(store, settings.base_iri)
+    positions = net.layout(network)
+    for body in (net.to_graphml(network, "it"), net.to_gexf(network, "en", positions,
+                 modified="2024-01-02T03:04:05+00:00"), net.nodes_csv(network, "it"),
+                 net.edges_csv(network, "en"), net.to_svg(network, positions, "it",
+                 href=lambda n: "/" + n.path, kind_names={}, title="t")):
+        print(hashlib.sha256(body).hexdigest())
+finally:
+    store.close()
+"""
+
+
+def test_exports_are_the_same_bytes_whatever_the_hash_seed(dist_dir):
+    """Built and exported in two processes with different ``PYTHONHASHSEED`` (set and dict order):
+    the same bytes, so no order of the network comes from a hash."""
+    digests = []
+    for seed in ("1", "2"):
+        run = subprocess.run([sys.executable, "-c", EXPORTS], capture_output=True, timeout=300,
+                             env={**os.environ, "PYTHONHASHSEED": seed, "CISEM_DIST_DIR": str(dist_dir)})
+        assert run.returncode == 0, run.stderr.decode(errors="replace")[-3000:]
+        digests.append(run.stdout.split())
+    assert len(digests[0]) == 5 and digests[0] == digests[1]
 
 
 # -- bounded -----------------------------------------------------------------------------------------
 
-def test_a_small_limit_gives_a_sample_that_says_so(store, settings, dump, network):
+def test_a_small_limit_gives_a_sample_that_says_so(store, settings, network):
     sample = net.build_network(store, settings.base_iri, limit=5)
     assert sample.truncated
     assert len(sample.nodes) == 5
     assert sample.total == len(network.nodes)
     inside = {n.iri for n in sample.nodes}
     assert all(e.source in inside and e.target in inside for e in sample.edges)
-    # the sample keeps the things with the most links: the committee and the webinar among them
-    assert by_label(sample, "Comitato Imprenditorialità Sociale")
-    assert by_label(sample, WEBINAR)
-    assert counted_by_rdflib(dump, settings.base_iri, 5)[0] == 5
+    # the sample keeps the things with the most links (counted by hand from the data files): the
+    # webinar, Euricse and the province, then two of the three tied at four, in the engine's order
+    weights = {n.iri: n.weight for n in sample.nodes}
+    assert {iri: weights.get(iri) for iri in TOP_WEIGHTS} == TOP_WEIGHTS
+    tied = inside - set(TOP_WEIGHTS)
+    assert len(tied) == 2 and tied <= TIED_AT_FOUR and {weights[iri] for iri in tied} == {4}
 
 
 def test_the_query_passes_the_public_guards(store, settings):
@@ -185,13 +201,13 @@ def test_the_query_passes_the_public_guards(store, settings):
 
 # -- exports ---------------------------------------------------------------------------------------
 
-def test_graphml_loads_in_networkx_with_the_querys_counts(network, dump, settings, tmp_path):
-    nodes, edges = counted_by_rdflib(dump, settings.base_iri)
+def test_graphml_loads_in_networkx_with_every_node_and_edge(network, tmp_path):
     path = tmp_path / "network.graphml"
     path.write_bytes(net.to_graphml(network, "it"))
     graph = nx.read_graphml(path)
     assert graph.is_directed()
-    assert (graph.number_of_nodes(), graph.number_of_edges()) == (nodes, edges)
+    assert set(graph.nodes) == NODE_IRIS
+    assert set(graph.edges) == PAIRS and graph.number_of_edges() == len(EDGE_KEYS)
     cisem = next(n for n in network.nodes if n.label("it").startswith("Comitato"))
     assert graph.nodes[cisem.iri]["kind"] == "organization"
     assert graph.nodes[cisem.iri]["label"] == "Comitato Imprenditorialità Sociale E Microcredito"
@@ -202,19 +218,18 @@ def test_graphml_loads_in_networkx_with_the_querys_counts(network, dump, setting
     assert graph.graph["truncated"] is False
 
 
-def test_gexf_is_gephi_13_with_the_same_counts(network, dump, settings, tmp_path):
-    nodes, edges = counted_by_rdflib(dump, settings.base_iri)
+def test_gexf_is_gephi_13_with_every_node_and_edge(network, tmp_path):
     body = net.to_gexf(network, "en", net.layout(network), modified="2024-01-02T03:04:05+00:00")
     root = ET.fromstring(body)
     ns = {"g": "http://gexf.net/1.3"}
     assert root.tag == "{http://gexf.net/1.3}gexf" and root.get("version") == "1.3"
-    assert len(root.findall("g:graph/g:nodes/g:node", ns)) == nodes
-    assert len(root.findall("g:graph/g:edges/g:edge", ns)) == edges
+    assert len(root.findall("g:graph/g:nodes/g:node", ns)) == len(NODE_IRIS)
+    assert len(root.findall("g:graph/g:edges/g:edge", ns)) == len(EDGE_KEYS)
     assert root.find("g:meta", ns).get("lastmodifieddate") == "2024-01-02"
     path = tmp_path / "network.gexf"
     path.write_bytes(body)
     graph = nx.read_gexf(path, version="1.3")
-    assert (graph.number_of_nodes(), graph.number_of_edges()) == (nodes, edges)
+    assert set(graph.nodes) == NODE_IRIS and set(graph.edges) == PAIRS
     labels = {data["label"] for _, data in graph.nodes(data=True)}
     assert "Chamber of Commerce of Cuneo" in labels
 
@@ -222,14 +237,13 @@ def test_gexf_is_gephi_13_with_the_same_counts(network, dump, settings, tmp_path
 def test_csv_tables(network):
     nodes = list(csv.DictReader(io.StringIO(net.nodes_csv(network, "it").decode("utf-8"))))
     edges = list(csv.DictReader(io.StringIO(net.edges_csv(network, "it").decode("utf-8"))))
-    assert len(nodes) == len(network.nodes) and len(edges) == len(network.edges)
     assert {"Id", "Label", "Kind"} <= set(nodes[0]) and {"Source", "Target", "Label"} <= set(edges[0])
-    ids = {row["Id"] for row in nodes}
-    assert all(row["Source"] in ids and row["Target"] in ids for row in edges)
+    assert sorted(row["Id"] for row in nodes) == sorted(NODE_IRIS)
+    assert sorted((row["Source"], row["Target"]) for row in edges) == sorted(PAIRS)
     assert {row["Label"] for row in nodes if row["Kind"] == "organization"} >= set(SOURCE_ORGANIZATIONS)
 
 
-def test_exports_escape_and_are_deterministic():
+def test_exports_escape_what_they_write():
     hostile = net.Network(
         nodes=(net.Node("https://example.org/id/organization/a", "organization", "a",
                         {"it": 'A & <b> "c" \x01'}),
@@ -244,7 +258,6 @@ def test_exports_escape_and_are_deterministic():
         text = ET.fromstring(body)  # well-formed
         assert "<b>" not in body.decode("utf-8") and text is not None
         assert 'A &amp; &lt;b&gt; "c" ' in body.decode("utf-8").replace("&quot;", '"')
-    assert net.to_graphml(hostile) == net.to_graphml(hostile)
 
 
 def test_svg_has_every_organization_and_a_notice_when_sampled(network, store, settings):
@@ -253,7 +266,7 @@ def test_svg_has_every_organization_and_a_notice_when_sampled(network, store, se
     root = ET.fromstring(body)
     ns = {"s": "http://www.w3.org/2000/svg"}
     drawn = {g.get("data-iri") for g in root.iterfind(".//s:g[@data-iri]", ns)}
-    assert {n.iri for n in network.nodes if n.kind == "organization"} <= drawn
+    assert ORGANIZATION_IRIS <= drawn
     titles = " ".join(t.text or "" for t in root.iterfind(".//s:title", ns))
     for name in SOURCE_ORGANIZATIONS:
         assert name in titles

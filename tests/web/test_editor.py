@@ -16,8 +16,10 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from prefixes import QUERY_PREFIXES  # tests/web is on sys.path
 
-from cisem_graph.queries import load_queries, query_prefixes
+from cisem_graph.config import PROJECT_ROOT
+from cisem_graph.queries import load_queries
 
 BASE = "https://w3id.org/cisem/"
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -142,31 +144,45 @@ def test_the_default_query_declares_prefixes_and_runs(client):
     assert "L’impresa sociale di inserimento lavorativo: Opportunità da valorizzare" in names
 
 
-def test_the_project_prefixes_are_ready(client, settings):
+def test_the_project_prefixes_are_ready(client):
     form, response = page(client)
-    prefixes = query_prefixes(settings.base_iri)
-    assert form.config()["prefixes"] == prefixes
+    assert form.config()["prefixes"] == QUERY_PREFIXES
     html = response.get_data(as_text=True)
-    for name, iri in prefixes.items():
+    for name, iri in QUERY_PREFIXES.items():
         assert f"PREFIX {name}: &lt;{iri}&gt;" in html
-    # the project's own, from the configured base
-    assert prefixes["person"] == f"{BASE}id/person/" and prefixes["cisem"] == f"{BASE}ontology#"
+
+
+def query_files() -> dict[str, tuple[dict[str, str], str]]:
+    """name -> (title by language, the query after its header), read from ``queries/*.rq`` here,
+    not by the program's loader."""
+    found = {}
+    for path in sorted((PROJECT_ROOT / "queries").glob("*.rq")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        titles = {m[1]: m[2].strip() for line in lines if (m := re.match(r"# title@(\w+):(.*)", line))}
+        start = next(i for i, line in enumerate(lines) if line.strip() and not line.startswith("#"))
+        found[path.stem] = titles, "\n".join(lines[start:]).strip() + "\n"
+    return found
 
 
 @pytest.mark.parametrize("lang", ["it", "en"])
-def test_every_canned_query_is_an_example(client, settings, lang):
+def test_every_canned_query_is_an_example(client, lang):
     form, _ = page(client, lang=lang)
-    canned = load_queries(settings)
-    assert len(canned) >= 12
+    files = query_files()
     options = dict(form.options)
-    examples = {e["name"]: e for e in form.config()["examples"]}
-    for query in canned:
-        assert options[query.name] == query.title[lang]
-        assert examples[query.name]["query"] == query.text
+    examples = {e["name"]: e["query"] for e in form.config()["examples"]}
+    assert set(examples) == set(files) and len(files) >= 12
+    for name, (titles, body) in files.items():
+        assert options[name] == titles[lang]
+        # the file's query as written, after a PREFIX line for each project prefix it uses
+        text = examples[name]
+        assert text.endswith(body), name
+        for line in filter(None, text[: -len(body)].splitlines()):
+            declared = re.fullmatch(r"PREFIX (\w+): <([^>]+)>", line)
+            assert declared and QUERY_PREFIXES[declared[1]] == declared[2], (name, line)
     # and for a reader without JavaScript, each one a link that opens it with its results
     links = [urlsplit(a["href"]) for a in form.links if a["href"].startswith("/sparql?query=")]
     opened = {parse_qs(link.query)["query"][0] for link in links}
-    assert {q.text for q in canned} <= opened
+    assert set(examples.values()) <= opened
 
 
 def test_the_speakers_example_runs_as_is(client, settings):

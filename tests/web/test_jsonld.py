@@ -20,14 +20,15 @@ import json
 import re
 
 import pytest
+from prefixes import CONTEXT  # tests/web is on sys.path
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
-from test_resources import BASE, BROWSER, DOC, THINGS, parse_page  # tests/web is on sys.path
+from test_resources import BASE, BROWSER, DOC, THINGS, parse_page
 
 from cisem_graph.config import PROJECT_ROOT
 from cisem_graph.schemaorg import SchemaOrg
-from cisem_graph.web.jsonld import project_context, script_json
+from cisem_graph.web.jsonld import script_json
 
 SCHEMA = "https://schema.org/"
 LOCAL_CONTEXT = {"@vocab": SCHEMA}
@@ -190,7 +191,7 @@ def test_script_json_cannot_break_out_and_round_trips(text):
 
 def test_the_project_context_maps_schema_to_https_without_vocab(client):
     served = client.get("/context.jsonld").get_json()["@context"]
-    assert served == project_context(BASE)
+    assert served == CONTEXT
     assert served["schema"] == SCHEMA and "@vocab" not in served
     assert served["organization"] == f"{BASE}id/organization/"
 
@@ -199,9 +200,9 @@ def test_the_project_context_maps_schema_to_https_without_vocab(client):
                                   "organization/il-laboratorio", "person/carlo-borzaga"])
 def test_doc_jsonld_round_trips_with_the_context_given_as_a_dict(client, path):
     body = client.get(f"/doc/{path}.jsonld").get_json()
-    assert body["@context"] == project_context(BASE)  # embedded by value, never by URL
+    assert body["@context"] == CONTEXT  # embedded by value, never by URL
     without = {k: v for k, v in body.items() if k != "@context"}
-    parsed = Graph().parse(data=json.dumps(without), format="json-ld", context=project_context(BASE))
+    parsed = Graph().parse(data=json.dumps(without), format="json-ld", context=CONTEXT)
     turtle = Graph().parse(data=client.get(f"/doc/{path}.ttl").data, format="turtle")
     assert isomorphic(parsed, turtle)
     assert any(str(p).startswith(SCHEMA) for p in parsed.predicates())

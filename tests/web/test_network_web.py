@@ -1,7 +1,7 @@
 """The network's routes through Flask's test client: the page, its JSON, the SVG and the exports.
 
-Expected names come from the press release; counts from the dump read by rdflib (the network's own
-query run by another engine), never from the program's output.
+Expected names come from the press release; every node and edge from ``tests/shipped_network.py``,
+written by hand from the data files, never from the program's output.
 """
 
 from __future__ import annotations
@@ -14,52 +14,25 @@ from xml.etree import ElementTree as ET
 
 import networkx as nx
 import pytest
-import rdflib
+from shipped_network import EDGE_KEYS, NODE_IRIS, NODES, ORGANIZATION_IRIS, PAIRS, iri
 
 from cisem_graph import network as net
-from cisem_graph.namespaces import RDF
 
 ORGANIZATIONS = ("Camera di Commercio di Cuneo", "Comitato Imprenditorialità Sociale E Microcredito",
                  "Euricse", "Il Laboratorio", "Cascina Pensolato")
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.fixture(scope="module")
-def dump(built) -> rdflib.Graph:
-    version, _ = built
-    graph = rdflib.Graph()
-    graph.parse(version.dump_path("nt"), format="nt")
-    return graph
-
-
-@pytest.fixture(scope="module")
-def organizations(dump, settings) -> set[str]:
-    prefix = f"{settings.base_iri}id/organization/"
-    found = {str(s) for s in dump.subjects(RDF.type, None) if str(s).startswith(prefix)}
-    assert len(found) >= len(ORGANIZATIONS)
-    return found
-
-
-@pytest.fixture(scope="module")
-def counts(dump, settings) -> tuple[int, int]:
-    rows = list(dump.query(net.network_query(settings.base_iri)))
-    nodes = {str(r.node) for r in rows if r.node is not None}
-    edges = {(str(r.node), str(r.relation), str(r.target), str(r.role or "")) for r in rows
-             if r.relation is not None and str(r.target) in nodes and r.target != r.node}
-    return len(nodes), len(edges)
-
-
-def test_page_lists_every_organization_and_links_the_exports(client, organizations, settings):
+def test_page_lists_every_organization_and_links_the_exports(client):
     response = client.get("/network", headers={"Accept-Language": "it"})
     assert response.status_code == 200
     assert response.mimetype == "text/html"
     page = response.get_data(as_text=True)
     for name in ORGANIZATIONS:
         assert f">{name}</a>" in page
-    for iri in organizations:
-        slug = iri.rsplit("/", 1)[1]
+    for slug in NODES["organization"]:
         # on the host that was asked, never the canonical base
-        assert f'href="/doc/organization/{slug}" data-iri="{iri}"' in page
+        assert f'href="/doc/organization/{slug}" data-iri="{iri("organization/" + slug)}"' in page
     for route in ("/network.graphml", "/network.gexf", "/network-nodes.csv", "/network-edges.csv",
                   "/network.json", "/network.svg"):
         assert f'href="{route}' in page
@@ -78,14 +51,14 @@ def test_page_in_english_and_the_sparql_behind_it(client):
     assert "/sparql?query=" in page and "SELECT DISTINCT ?total ?node" in page
 
 
-def test_a_small_limit_says_the_page_shows_a_sample(client, counts):
+def test_a_small_limit_says_the_page_shows_a_sample(client):
     page = client.get("/network?limit=4&lang=it").get_data(as_text=True)
     assert 'id="network-notice"' in page
-    assert f"un campione di 4 dei {counts[0]} nodi" in page
+    assert f"un campione di 4 dei {len(NODE_IRIS)} nodi" in page
     english = client.get("/network?limit=4&lang=en").get_data(as_text=True)
-    assert f"a sample of 4 of its {counts[0]} nodes" in english
+    assert f"a sample of 4 of its {len(NODE_IRIS)} nodes" in english
     data = client.get("/network.json?limit=4").get_json()
-    assert data["truncated"] is True and len(data["nodes"]) == 4 and data["total"] == counts[0]
+    assert data["truncated"] is True and len(data["nodes"]) == 4 and data["total"] == len(NODE_IRIS)
     assert client.get("/network.graphml?limit=4").headers["X-Network-Truncated"] == "true"
 
 
@@ -102,48 +75,51 @@ def test_kind_filter_without_javascript(client):
     assert "/network.svg?lang=it&amp;kind=organization" in page
 
 
-def test_json_nodes_edges_and_positions(client, organizations, counts):
+def test_json_nodes_edges_and_positions(client):
     response = client.get("/network.json", headers={"Accept-Language": "en"})
     assert response.mimetype == "application/json"
     data = response.get_json()
-    assert (len(data["nodes"]), len(data["edges"])) == counts
     assert data["truncated"] is False and data["lang"] == "en"
     ids = {n["id"] for n in data["nodes"]}
-    assert organizations <= ids
+    assert ids == NODE_IRIS and len(data["nodes"]) == len(NODE_IRIS)
+    assert {(e["source"], e["target"]) for e in data["edges"]} == PAIRS
+    assert len(data["edges"]) == len(EDGE_KEYS)
     for node in data["nodes"]:
         assert node["href"].startswith("/doc/") and 0 <= node["x"] <= data["width"]
         assert 0 <= node["y"] <= data["height"]
-    assert all(e["source"] in ids and e["target"] in ids for e in data["edges"])
-    kinds = {k["kind"] for k in data["kinds"]}
-    assert {"organization", "person", "event", "place"} <= kinds
+    assert {k["kind"] for k in data["kinds"]} == set(NODES)
 
 
-def test_graphml_download_loads_in_networkx(client, counts, tmp_path):
+def test_graphml_download_loads_in_networkx(client, tmp_path):
     response = client.get("/network.graphml")
     assert response.headers["Content-Disposition"] == 'attachment; filename="cisem-network.graphml"'
     path = tmp_path / "n.graphml"
     path.write_bytes(response.data)
     graph = nx.read_graphml(path)
-    assert (graph.number_of_nodes(), graph.number_of_edges()) == counts
+    assert set(graph.nodes) == NODE_IRIS
+    assert set(graph.edges) == PAIRS and graph.number_of_edges() == len(EDGE_KEYS)
 
 
-def test_gexf_and_csv_downloads(client, counts):
+def test_gexf_and_csv_downloads(client):
     gexf = client.get("/network.gexf")
     assert gexf.headers["Content-Disposition"].startswith("attachment;")
     root = ET.fromstring(gexf.data)
     ns = {"g": "http://gexf.net/1.3"}
-    assert len(root.findall("g:graph/g:nodes/g:node", ns)) == counts[0]
-    assert len(root.findall("g:graph/g:edges/g:edge", ns)) == counts[1]
-    for route, rows in (("/network-nodes.csv", counts[0]), ("/network-edges.csv", counts[1])):
+    assert {n.get("id") for n in root.findall("g:graph/g:nodes/g:node", ns)} == NODE_IRIS
+    assert len(root.findall("g:graph/g:edges/g:edge", ns)) == len(EDGE_KEYS)
+    tables = {}
+    for route in ("/network-nodes.csv", "/network-edges.csv"):
         response = client.get(route)
         assert response.mimetype == "text/csv"
         assert response.headers["Content-Disposition"].startswith("attachment; filename=")
-        assert len(list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))) == rows
+        tables[route] = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert sorted(row["Id"] for row in tables["/network-nodes.csv"]) == sorted(NODE_IRIS)
+    assert sorted((row["Source"], row["Target"]) for row in tables["/network-edges.csv"]) == sorted(PAIRS)
     english = client.get("/network-nodes.csv?lang=en").get_data(as_text=True)
     assert "Chamber of Commerce of Cuneo" in english.split("\r\n", 2)[1] + english
 
 
-def test_svg_is_valid_and_names_every_organization(client, organizations):
+def test_svg_is_valid_and_names_every_organization(client):
     response = client.get("/network.svg")
     assert response.mimetype == "image/svg+xml"
     assert "script-src" not in response.headers["Content-Security-Policy"]
@@ -154,7 +130,7 @@ def test_svg_is_valid_and_names_every_organization(client, organizations):
     for name in ORGANIZATIONS:
         assert name in text
     drawn = {g.get("data-iri") for g in root.iter(f"{SVG}g") if g.get("data-iri")}
-    assert organizations <= drawn
+    assert ORGANIZATION_IRIS <= drawn
     links = {a.get("href") for a in root.iter(f"{SVG}a")}
     assert "/doc/organization/cisem" in links
     assert not root.findall(f".//{SVG}script")
