@@ -412,7 +412,7 @@ def test_time_out_kills_the_query_process_and_others_still_answer(tmp_path):
 
         thread = threading.Thread(target=slow)
         thread.start()
-        time.sleep(0.1)
+        wait_until(lambda: s.status()["busy"] == 1)  # a query process has the slow query
         assert s.execute(q("ASK {}", ASK), by_name("json")).body  # the other process answers
         assert "seconds" not in outcome  # ... while the slow query still runs
         running = set(s.status()["pids"])

@@ -291,10 +291,15 @@ def test_store_stopped_then_restarted(loaded, make, tmp_path):
 
 
 class _Fake(http.server.BaseHTTPRequestHandler):
-    """A store that sleeps 3 s (``/slow``), trickles (``/trickle``) or fails (``/fail``)."""
+    """A store that holds ``/slow`` until its gate opens (10 s at most), then answers ``true``;
+    trickles (``/trickle``) or fails (``/fail``). Every request is counted on arrival."""
+
+    gate: threading.Event
+    arrived: threading.Semaphore
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.arrived.release()
         if self.path.startswith("/trickle"):  # a byte every 0.2 s: each wait is short
             try:
                 self.send_response(200)
@@ -308,13 +313,13 @@ class _Fake(http.server.BaseHTTPRequestHandler):
                 pass
             return
         if self.path.startswith("/slow"):
-            time.sleep(3)
-            status = 200
+            self.gate.wait(10)
+            status, body = 200, b'{"head": {}, "boolean": true}'
         else:
-            status = 500
-        body = b"boom"
+            status, body = 500, b"boom"
         try:
             self.send_response(status)
+            self.send_header("Content-Type", "application/sparql-results+json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -325,19 +330,44 @@ class _Fake(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class FakeStore:
+    """``url`` of the fake, ``wait_for_requests(n)`` (until n have arrived) and ``answer()``
+    (open the gate: every held and later ``/slow`` request is answered at once)."""
+
+    def __init__(self) -> None:
+        self.gate, self.arrived = threading.Event(), threading.Semaphore(0)
+        handler = type("Fake", (_Fake,), {"gate": self.gate, "arrived": self.arrived})
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def wait_for_requests(self, count: int, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        for _ in range(count):
+            assert self.arrived.acquire(timeout=max(0.0, deadline - time.monotonic())), \
+                "the request did not reach the store"
+
+    def no_more_requests(self) -> bool:
+        """No request arrived beyond those waited for."""
+        return not self.arrived.acquire(blocking=False)
+
+    def answer(self) -> None:
+        self.gate.set()
+
+
 @pytest.fixture
 def fake_store():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Fake)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    fake = FakeStore()
+    thread = threading.Thread(target=fake.httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    yield fake
+    fake.answer()
+    fake.httpd.shutdown()
+    fake.httpd.server_close()
 
 
 def test_slow_store_times_out(fake_store, make):
-    store = make(fake_store + "/slow", query_timeout=1.0)
+    store = make(fake_store.url + "/slow", query_timeout=1.0)
     started = time.monotonic()
     with pytest.raises(StoreTimeout) as info:
         store.execute(store.prepare(ASKS["true"]), by_name("json"))
@@ -348,20 +378,28 @@ def test_slow_store_times_out(fake_store, make):
 def test_slot_held_while_the_store_still_works(fake_store, make):
     """After our time-out the store goes on (Oxigraph server does): the slot stays taken until
     the store answers, so a client cannot pile up unbounded work in the store."""
-    store = make(fake_store + "/slow", query_processes=1, max_pending=0, query_timeout=1.0)
+    store = make(fake_store.url + "/slow", query_processes=1, max_pending=0, query_timeout=1.0)
     query = store.prepare(ASKS["true"])
-    started = time.monotonic()
     with pytest.raises(StoreTimeout):
         store.execute(query, by_name("json"))
     with pytest.raises(Overloaded, match="busy"):  # the store is still on the first one
         store.execute(query, by_name("json"))
-    time.sleep(max(0.0, started + 3.5 - time.monotonic()))  # the fake answers after 3 s
-    with pytest.raises(StoreTimeout):  # a slot again: asked, and timed out as slow
-        store.execute(query, by_name("json"))
+    fake_store.answer()  # the store ends the first query: the slot comes back, soon after
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            answer = store.execute(query, by_name("json"))
+            break
+        except Overloaded:
+            assert time.monotonic() < deadline, "the slot was not given back after the answer"
+            time.sleep(0.05)
+    assert answer.body.endswith(b"true}\n")  # asked, and answered
+    fake_store.wait_for_requests(2)  # the first and this one
+    assert fake_store.no_more_requests()  # the refused call never reached the store
 
 
 def test_waiting_for_a_slot_is_bounded(fake_store, make):
-    store = make(fake_store + "/slow", query_processes=1, max_pending=1, query_timeout=1.0)
+    store = make(fake_store.url + "/slow", query_processes=1, max_pending=1, query_timeout=1.0)
     query = store.prepare(ASKS["true"])
     with pytest.raises(StoreTimeout):
         store.execute(query, by_name("json"))
@@ -372,7 +410,7 @@ def test_waiting_for_a_slot_is_bounded(fake_store, make):
 
 
 def test_trickling_store_times_out(fake_store, make):
-    store = make(fake_store + "/trickle", query_timeout=1.0)
+    store = make(fake_store.url + "/trickle", query_timeout=1.0)
     started = time.monotonic()
     with pytest.raises(StoreTimeout):
         store.execute(store.prepare(ASKS["true"]), by_name("json"))
@@ -400,27 +438,27 @@ def test_store_query_url_from_the_environment():
 
 
 def test_failing_store_is_unavailable(fake_store, make):
-    store = make(fake_store + "/fail")
+    store = make(fake_store.url + "/fail")
     with pytest.raises(StoreUnavailable) as info:
         store.execute(store.prepare(ASKS["true"]), by_name("json"))
     assert info.value.status == 502 and "500" in info.value.message
 
 
 def test_overloaded_beyond_the_concurrency_limit(fake_store, make):
-    store = make(fake_store + "/slow", query_processes=1, max_pending=0, query_timeout=2.0)
+    store = make(fake_store.url + "/slow", query_processes=1, max_pending=0, query_timeout=5.0)
     query = store.prepare(ASKS["true"])
-    def slow_call() -> None:
-        with pytest.raises(StoreTimeout):
-            store.execute(query, by_name("json"))
-
-    busy = threading.Thread(target=slow_call)
+    answers = []
+    busy = threading.Thread(target=lambda: answers.append(store.execute(query, by_name("json"))))
     busy.start()
-    time.sleep(0.3)
     try:
+        fake_store.wait_for_requests(1)  # the one slot is taken: the store is on the query
         with pytest.raises(Overloaded):
             store.execute(query, by_name("json"))
     finally:
-        busy.join(5)
+        fake_store.answer()
+        busy.join(10)
+    assert [a.body.endswith(b"true}\n") for a in answers] == [True]  # the first, answered
+    assert fake_store.no_more_requests()  # the refused call never reached the store
 
 
 # --- the web layer, unchanged, over the remote store ----------------------------------------
@@ -482,7 +520,7 @@ def test_web_refusals_over_remote(web, remote, query, status):
 def test_web_faults_are_502_and_504(web, make, dead_url, fake_store):
     response = web(make(dead_url)).get("/sparql", query_string={"query": ASKS["true"]})
     assert response.status_code == 502
-    slow = make(fake_store + "/slow", query_timeout=1.0)
+    slow = make(fake_store.url + "/slow", query_timeout=1.0)
     response = web(slow).get("/sparql", query_string={"query": ASKS["true"]})
     assert response.status_code == 504
 
