@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from needs import missing
 
 from cisem_graph.config import PROJECT_ROOT, Settings
 from cisem_graph.graph.pipeline import build
@@ -54,15 +55,23 @@ def dist_dir(built) -> Path:
 
 
 @pytest.fixture(scope="session")
-def store_server(built, settings, tmp_path_factory):
+def oxigraph_cli() -> str:
+    """The ``oxigraph`` command (skipped with the reason without it; under CI, failed)."""
+    from oxiserver import MISSING, OXIGRAPH
+
+    if OXIGRAPH is None:
+        missing(MISSING)
+    return OXIGRAPH
+
+
+@pytest.fixture(scope="session")
+def store_server(oxigraph_cli, built, settings, tmp_path_factory):
     """A real ``oxigraph serve`` on a free loopback port, its own data folder, with the built
-    version pushed by ``cisem_graph.push`` (skipped, with the reason, without the oxigraph CLI)."""
-    from oxiserver import MISSING, OXIGRAPH, Oxigraph
+    version pushed by ``cisem_graph.push``."""
+    from oxiserver import Oxigraph
 
     from cisem_graph.push import StoreEndpoints, push
 
-    if OXIGRAPH is None:
-        pytest.skip(MISSING)
     server = Oxigraph(tmp_path_factory.mktemp("oxigraph") / "db").start()
     try:
         push(built[0], StoreEndpoints.from_settings(settings, server.base), settings)
@@ -72,15 +81,13 @@ def store_server(built, settings, tmp_path_factory):
 
 
 @pytest.fixture
-def fresh_store(built, settings, tmp_path):
+def fresh_store(oxigraph_cli, built, settings, tmp_path):
     """An ``oxigraph serve`` of the test's own (a fresh data folder, the built version pushed), for a
     test that kills, restarts or overworks its store; killed when the test ends."""
-    from oxiserver import MISSING, OXIGRAPH, Oxigraph
+    from oxiserver import Oxigraph
 
     from cisem_graph.push import StoreEndpoints, push
 
-    if OXIGRAPH is None:
-        pytest.skip(MISSING)
     server = Oxigraph(tmp_path / "oxigraph").start()
     try:
         push(built[0], StoreEndpoints.from_settings(settings, server.base), settings)

@@ -15,14 +15,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from oxiserver import MISSING, OXIGRAPH, free_port
+from oxiserver import free_port
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from cisem_graph.config import PROJECT_ROOT
 from cisem_graph.store.remote import PUBLICATION
 
 SCRIPT = PROJECT_ROOT / "deploy" / "oxigraph.sh"
-pytestmark = pytest.mark.skipif(OXIGRAPH is None, reason=MISSING)
+pytestmark = pytest.mark.usefixtures("oxigraph_cli")
 
 
 def wait_for(url: str, proc: subprocess.Popen, log: Path, seconds: float = 60) -> bytes:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from data_files import METADATA, assert_isomorphic, graphs_of_files, merged, named_graphs
-from oxiserver import MISSING, OXIGRAPH, Oxigraph, free_port
+from oxiserver import OXIGRAPH, Oxigraph, free_port
 from rdflib import Dataset, Graph
 
 from cisem_graph import push as push_module
@@ -27,7 +27,7 @@ from cisem_graph.push import StoreEndpoints, push
 from cisem_graph.store import open_store
 from cisem_graph.store.remote import PUBLICATION, STAGING_PREFIX, merge_graph
 
-pytestmark = pytest.mark.skipif(OXIGRAPH is None, reason=MISSING)
+pytestmark = pytest.mark.usefixtures("oxigraph_cli")
 
 REMOVED = "lafedelta-2017-09-19"
 

@@ -7,7 +7,7 @@ import fcntl
 from pathlib import Path
 
 import pytest
-from oxiserver import OXIGRAPH, Oxigraph, free_port
+from oxiserver import Oxigraph, free_port
 
 from cisem_graph.config import Settings
 from cisem_graph.errors import ReloadBusy
@@ -84,7 +84,7 @@ def test_one_reload_at_a_time(served):
             reload_dataset(served)
 
 
-@pytest.mark.skipif(OXIGRAPH is None, reason="oxigraph CLI not found")
+@pytest.mark.usefixtures("oxigraph_cli")
 def test_remote_reload_pushes_before_switching(served, tmp_path):
     oxi = Oxigraph(tmp_path / "db").start()
     try:

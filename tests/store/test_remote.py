@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from oxiserver import MISSING, OXIGRAPH, Oxigraph, free_port
+from oxiserver import Oxigraph, free_port
 from pyoxigraph import QueryResultsFormat, parse_query_results
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
@@ -31,7 +31,7 @@ from cisem_graph.push import StoreEndpoints, push
 from cisem_graph.store.embedded import EmbeddedStore
 from cisem_graph.store.remote import RemoteStore, merge_graph
 
-pytestmark = pytest.mark.skipif(OXIGRAPH is None, reason=MISSING)
+pytestmark = pytest.mark.usefixtures("oxigraph_cli")
 
 B = "https://w3id.org/cisem/"
 STAGING = f"{B}graph/staging-secret"

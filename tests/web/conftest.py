@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import pytest
 from cdp import Chromium, find_chromium
+from needs import missing
 
 
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory):
     executable = find_chromium()
     if executable is None:
-        pytest.skip("no Chromium browser found: install Debian's with `apt-get install chromium` "
-                    "(.ci/run does this before `make test`)")
+        missing("no Chromium browser found: install Debian's with `apt-get install chromium` "
+                "(.ci/run does this before `make test`)")
     browser = Chromium(executable, tmp_path_factory.mktemp("chromium-profile"))
     try:
         version = browser.call("Browser.getVersion")
