@@ -43,6 +43,10 @@ class PublisherServer(BaseApplication):
             # a query string over max_request_bytes with a 413 that names the setting
             "limit_request_line": 0,
             "proc_name": "cisem-graph",
+            # gunicorn 25+ opens a control socket (worker add/kill, shutdown) in $HOME or
+            # $XDG_RUNTIME_DIR unless told not to: one more door nobody asked for, shared by every
+            # gunicorn of the user
+            "control_socket_disable": True,
         }
         for key, value in options.items():
             self.cfg.set(key, value)
