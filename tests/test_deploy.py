@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from oxiserver import free_port
+from procs import children
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from cisem_graph.config import PROJECT_ROOT
@@ -34,20 +35,6 @@ def wait_for(url: str, proc: subprocess.Popen, log: Path, seconds: float = 60) -
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"{url} did not answer: {log.read_text()[-3000:]}")
             time.sleep(0.3)
-
-
-def children(pid: int) -> dict[int, str]:
-    """The processes whose parent is ``pid``, with their command lines."""
-    found = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            if parent == pid:
-                found[int(stat.parent.name)] = (stat.parent / "cmdline").read_bytes().replace(
-                    b"\0", b" ").decode(errors="replace")
-        except (OSError, IndexError, ValueError):
-            continue  # gone meanwhile
-    return found
 
 
 def closed(port: int) -> bool:
@@ -80,8 +67,8 @@ def test_deploy_script(tmp_path):
         assert names == ["Comitato Imprenditorialità Sociale E Microcredito"]  # as the source writes it
         assert "published version" in log.read_text()
         # Our server has a local build too: only the remote kind answers 502 once the store is gone.
-        (store_pid,) = [pid for pid, cmd in children(proc.pid).items() if " serve " in f"{cmd} "
-                        and "oxigraph" in cmd and f"127.0.0.1:{store_port}" in cmd]
+        (store_pid,) = [pid for pid, cmd in children(proc.pid).items()
+                        if "oxigraph serve" in cmd and f"--bind 127.0.0.1:{store_port}" in cmd]
         os.kill(store_pid, signal.SIGKILL)
         deadline = time.monotonic() + 15
         while not closed(store_port) and time.monotonic() < deadline:

@@ -16,9 +16,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
+from procs import cpu_ticks, descendants
 from rdflib import Graph, URIRef
 from rdflib.query import Result
 from SPARQLWrapper import (
@@ -158,7 +158,7 @@ def test_serve_under_each_wsgi_server(live_server, live_store_env, store_kind, w
         assert "14 giugno 2021" in body.decode("utf-8")  # the source: lunedì 14 giugno, ore 18
         status, _, body = get(url + "/sparql", {"query": "SELECT * WHERE { ?s ?p }"})
         assert status == 400 and b"line 1" in body, body[:300]
-        if store_kind == "embedded":  # (remote: a runaway query is the store's; see above)
+        if store_kind == "embedded":  # (remote: it would keep the shared store busy; see below)
             status, headers, body = get(url + "/sparql", {"query": HUGE_COUNT, "format": "json"},
                                         timeout=30)
             assert status == 503 and b"query_timeout" in body and headers["Retry-After"], body[:300]
@@ -263,30 +263,6 @@ def test_a_file_iri_never_reads_a_file(server, tmp_path):
 
 
 # --- time-out, nesting, concurrency --------------------------------------------------------------
-
-def descendants(pid: int) -> set[int]:
-    children = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            child = int(stat.parent.name)
-            children |= {child} | descendants(child)
-    return children
-
-
-def cpu_ticks(pids: set[int]) -> dict[int, int]:
-    ticks = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks[pid] = int(fields[11]) + int(fields[12])
-    return ticks
-
 
 @pytest.fixture
 def runaway_server(request, store_kind, server, live_server):
