@@ -16,12 +16,17 @@ BASE = "https://w3id.org/cisem/"
 METADATA = f"{BASE}graph/metadata"
 
 
+def folder_graph(folder: Path, base: str = BASE) -> Graph:
+    """Every Turtle file of ``folder`` in one graph, relative IRIs resolved against ``base``."""
+    graph = Graph()
+    for path in sorted(folder.glob("*.ttl")):
+        graph.parse(path, format="turtle", publicID=base)
+    return graph
+
+
 def graphs_of_files(root: Path, base: str = BASE) -> dict[str, Graph]:
     """Graph IRI -> the triples of its file(s), relative IRIs resolved against ``base``."""
-    ontology = Graph()
-    for path in sorted((root / "ontology").glob("*.ttl")):
-        ontology.parse(path, format="turtle", publicID=base)
-    graphs = {f"{base}graph/ontology": ontology}
+    graphs = {f"{base}graph/ontology": folder_graph(root / "ontology", base)}
     for path in sorted((root / "data").glob("*.ttl")):
         graphs[f"{base}graph/{path.stem}"] = Graph().parse(path, format="turtle", publicID=base)
     return graphs

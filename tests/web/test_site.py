@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
 import pytest
+from data_files import folder_graph
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SH, SKOS, VOID, XSD
@@ -77,7 +78,7 @@ def release_dir(dist_dir):
 @pytest.fixture(scope="module")
 def things_in_files():
     """(kind, slug) of every thing the data and ontology files describe, read from the files."""
-    graph = files_in("ontology") + files_in("data")
+    graph = folder_graph(PROJECT_ROOT / "ontology") + folder_graph(PROJECT_ROOT / "data")
     found = set()
     for s in set(graph.subjects()):
         text = str(s)
@@ -421,20 +422,13 @@ def test_robots_points_at_the_sitemap_and_keeps_crawlers_off_sparql(client):
 
 @pytest.fixture(scope="module")
 def ontology_files() -> Graph:
-    return files_in("ontology")
+    return folder_graph(PROJECT_ROOT / "ontology")
 
 
 @pytest.fixture(scope="module")
 def shapes_files() -> Graph:
-    return files_in("shapes")
-
-
-def files_in(folder: str) -> Graph:
-    """The Turtle files of a project folder, read by rdflib alone (not the program's loader)."""
-    graph = Graph()
-    for path in sorted((PROJECT_ROOT / folder).glob("*.ttl")):
-        graph.parse(path, format="turtle", publicID=BASE)
-    return graph
+    """The shapes as the files give them, read by rdflib alone (not the program's loader)."""
+    return folder_graph(PROJECT_ROOT / "shapes")
 
 
 def _terms(graph: Graph, types, label) -> list[tuple[URIRef, dict[str, str]]]:
