@@ -9,6 +9,7 @@ progress gets 429. Two loopback addresses stand for two clients (127.0.0.1 and 1
 from __future__ import annotations
 
 import json
+import select
 import socket
 import threading
 import time
@@ -30,6 +31,14 @@ ENV = {"CISEM_WORKERS": "1", "CISEM_THREADS": "4", "CISEM_BODY_TIMEOUT": str(BOD
 @pytest.fixture(scope="module")
 def server(live_server):
     with live_server(**ENV) as (_proc, url):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def patient_server(live_server):
+    """A server whose cap and body deadline let 200 trickling bodies all stay in progress."""
+    env = {**ENV, "CISEM_BODY_TIMEOUT": "60", "CISEM_MAX_CLIENT_CONNECTIONS": "250"}
+    with live_server(**env) as (_proc, url):
         yield url
 
 
@@ -117,9 +126,32 @@ def tricklers(url: str, count: int, source: str = SLOW) -> Iterator[list[socket.
             sock.close()
 
 
-def test_a_query_is_answered_at_once_while_200_connections_trickle_bodies(server):
+def _wait_refused(socks: list[socket.socket], count: int, within: float = 10.0) -> None:
+    """Wait until the server has answered and closed ``count`` of ``socks`` (the ones past the
+    cap): then it has taken every one of them in, the rest being held for their bodies."""
+    closed: set[int] = set()
+    deadline = time.monotonic() + within
+    while len(closed) < count:
+        left = deadline - time.monotonic()
+        assert left > 0, f"only {len(closed)} of {count} connections past the cap were refused"
+        readable, _, _ = select.select([s for s in socks if s.fileno() not in closed], [], [],
+                                       min(left, 0.5))
+        for sock in readable:
+            try:
+                while sock.recv(65536):
+                    pass
+            except (BlockingIOError, TimeoutError):
+                continue
+            except OSError:
+                pass
+            closed.add(sock.fileno())
+
+
+def test_a_query_is_answered_at_once_while_200_connections_trickle_bodies(patient_server):
+    """All 200 are in progress on the server (its cap is above them, its deadline far): the
+    query's connection is accepted after theirs (one listening queue), so it meets them all."""
+    server = patient_server
     with tricklers(server, 200):
-        time.sleep(0.3)  # let the server take every trickling request in
         for _ in range(3):
             status, seconds, body = _ask(server, OTHER)
             assert status == 200
@@ -146,8 +178,12 @@ def test_a_body_slower_than_its_deadline_gets_408_and_the_connection_closed(serv
 
 
 def test_a_client_past_its_cap_gets_429_while_another_client_is_served(server):
-    with tricklers(server, CAP):
-        time.sleep(0.3)
+    with tricklers(server, CAP) as socks:
+        # one more is past the cap once the server has the others in: refused at once
+        with _connect(server, SLOW) as sock:
+            socks.append(sock)  # until its answer comes, it trickles like the others
+            sock.sendall(_post_head(5000))
+            _wait_refused([sock], 1, within=5.0)
         with _connect(server, SLOW) as sock:
             started = time.monotonic()
             sock.sendall(_post_head(5000))
