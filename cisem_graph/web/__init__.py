@@ -166,9 +166,14 @@ def _init_logging() -> None:
         logger.addHandler(handler)
 
 
+def get_publisher_of(app: Flask) -> Publisher:
+    """An app's publisher, outside a request (the front's hot path, the WSGI entry point)."""
+    return app.extensions[EXTENSION]
+
+
 def get_settings_of(app: Flask) -> Settings:
     """The settings an app was made with (outside a request)."""
-    return app.extensions[EXTENSION].settings
+    return get_publisher_of(app).settings
 
 
 def get_publisher() -> Publisher:

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
 from ..formats import Format
-from ..store.base import Answer, PreparedQuery
-from .http import Entity
+from ..store.base import Answer, PreparedQuery, Store
+from .http import Entity, held
+
+if TYPE_CHECKING:
+    from . import Publisher
 
 #: the Accept header chose among the formats of the query's form
 ANSWER_VARY = "Accept"
@@ -38,17 +42,26 @@ def entity(answer: Answer, key: str | None, result_limit: int, *,
 
 def run(prepared: PreparedQuery, fmt: Format, *, cacheable: bool,
         headers: tuple[tuple[str, str], ...] = ()) -> tuple[Entity, Answer | None, str]:
-    """Answer a prepared query for the request being handled: (entity, answer, outcome).
+    """``answer`` for the request being handled (Flask)."""
+    from flask import request
+
+    from . import get_publisher, get_store
+
+    return answer(get_publisher(), get_store(), prepared, fmt, cacheable=cacheable,
+                  if_none_match=request.headers.get("If-None-Match"), method=request.method,
+                  headers=headers)
+
+
+def answer(publisher: Publisher, store: Store, prepared: PreparedQuery, fmt: Format, *,
+           cacheable: bool, if_none_match: str | None, method: str,
+           headers: tuple[tuple[str, str], ...] = ()) -> tuple[Entity, Answer | None, str]:
+    """Answer a prepared query: (entity, answer, outcome).
 
     GET answers are cached on the app and revalidated by ETag: a client holding the answer gets
     a 304 entity without the query running (answer None, outcome ``not-modified``).
     """
-    from . import get_publisher, get_settings, get_store
-    from .http import request_held
-
-    publisher, store = get_publisher(), get_store()
     key = answer_key(store.version, prepared, fmt) if cacheable else None
-    if key is not None and request_held(key[:32], None) is not None:
+    if key is not None and held(key[:32], if_none_match, None, None, method) is not None:
         return Entity(b"", fmt.content_type, key[:32], vary=ANSWER_VARY, headers=headers), None, \
             "not-modified"
     answer = publisher.cache.get(key) if key else None
@@ -59,4 +72,4 @@ def run(prepared: PreparedQuery, fmt: Format, *, cacheable: bool,
         answer = store.execute(prepared, fmt)
         if key:
             publisher.cache.put(key, answer)
-    return entity(answer, key, get_settings().result_limit, headers=headers), answer, outcome
+    return entity(answer, key, publisher.settings.result_limit, headers=headers), answer, outcome

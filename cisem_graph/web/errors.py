@@ -13,7 +13,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from werkzeug.exceptions import HTTPException
 
 from ..errors import BodyIncomplete, BodyTooSlow, CisemError, PayloadTooLarge, TooManyRequests
-from .front import REFUSED
+from .front import RAISED, REFUSED
 from .http import NO_STORE, named_quality
 
 log = logging.getLogger("cisem_graph.web")
@@ -27,7 +27,11 @@ def init_app(app: Flask) -> None:
 
 
 def refused_by_front() -> None:
-    """Answer what the front refused (``web.front``) as any other error, negotiated."""
+    """Answer what the front refused or the hot path raised (``web.front``) as any other error,
+    negotiated."""
+    raised = request.environ.get(RAISED)
+    if raised is not None:
+        raise raised
     reason = request.environ.get(REFUSED)
     if reason is None:
         return

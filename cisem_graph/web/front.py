@@ -29,6 +29,9 @@ from typing import Any
 
 from ..config import Settings
 from .clients import Clients, parse_networks, peer_address
+from .hot import PATHS as HOT_PATHS
+from .hot import Handoff, HotPath
+from .hot import Request as HotRequest
 
 log = logging.getLogger("cisem_graph.web")
 
@@ -36,6 +39,8 @@ log = logging.getLogger("cisem_graph.web")
 REFUSED = "cisem.refused"
 #: the environ key that carries the client key (see ``clients``)
 CLIENT = "cisem.client"
+#: the environ key that carries an error the hot path raised, for the app to render
+RAISED = "cisem.raised"
 
 #: an answer is sent whole when it fits in this many bytes, else streamed in pieces of this size
 STREAM_PIECE = 1 << 20
@@ -90,8 +95,10 @@ class ClientSlots:
 class Front:
     """An RSGI application (granian's native interface) in front of a WSGI app."""
 
-    def __init__(self, app: WSGIApp, settings: Settings, *, body_limit: int) -> None:
+    def __init__(self, app: WSGIApp, settings: Settings, *, body_limit: int,
+                 hot: HotPath | None = None) -> None:
         self.app = app
+        self.hot = hot
         self.settings = settings
         self.rules = BodyRules(limit=body_limit, timeout=settings.body_timeout,
                                min_rate=settings.body_min_rate)
@@ -126,9 +133,32 @@ class Front:
                 body = await self._read_body(headers, protocol)
             except BodyRefused as exc:
                 body, refused = b"", exc.reason
-            await self._answer(scope, protocol, peer, client, body, refused=refused)
+            if refused is None and self.hot is not None and scope.path in HOT_PATHS and \
+                    scope.method in ("GET", "POST"):
+                await self._hot(scope, protocol, peer, client, body)
+            else:
+                await self._answer(scope, protocol, peer, client, body, refused=refused)
         finally:
             self.slots.give(client)
+
+    async def _hot(self, scope: Any, protocol: Any, peer: str, client: str, body: bytes) -> None:
+        """A SPARQL Protocol request: from the entity cache right here, else the hot path in an
+        app thread; a browser, the service description or an error go to the app."""
+        headers = scope.headers
+        request = HotRequest(scope.method, scope.query_string.encode("utf-8", "surrogateescape"),
+                             headers.get("accept"), headers.get("accept-encoding"),
+                             headers.get("if-none-match"), headers.get("content-type"), body,
+                             client)
+        reply = self.hot.cached(request)
+        if reply is None:
+            loop = self.loop or asyncio.get_running_loop()
+            try:
+                reply = await loop.run_in_executor(self.pool, self.hot.answer, request)
+            except Handoff as handoff:
+                await self._answer(scope, protocol, peer, client, body, refused=None,
+                                   raised=handoff.error)
+                return
+        protocol.response_bytes(reply.status, reply.headers, reply.body)
 
     # -- the body -----------------------------------------------------------------------------------
 
@@ -161,8 +191,10 @@ class Front:
     # -- the app ------------------------------------------------------------------------------------
 
     async def _answer(self, scope: Any, protocol: Any, peer: str, client: str, body: bytes, *,
-                      refused: str | None) -> None:
+                      refused: str | None, raised: Exception | None = None) -> None:
         environ = self._environ(scope, peer, client, body, refused)
+        if raised is not None:
+            environ[RAISED] = raised
         loop = self.loop or asyncio.get_running_loop()
         try:
             status, headers, pieces, rest = await loop.run_in_executor(self.pool, _call, self.app,
@@ -200,7 +232,7 @@ class Front:
             "SCRIPT_NAME": "",
             # PEP 3333: the path as bytes shown as latin-1
             "PATH_INFO": scope.path.encode("utf-8", "surrogateescape").decode("latin-1"),
-            "QUERY_STRING": scope.query_string,
+            "QUERY_STRING": scope.query_string.encode("utf-8", "surrogateescape").decode("latin-1"),
             "SERVER_NAME": server_host,
             "SERVER_PORT": server_port,
             "SERVER_PROTOCOL": f"HTTP/{scope.http_version}",

@@ -1,0 +1,189 @@
+"""``/sparql`` at engine speed: the Protocol answered in the front, outside Flask's request cycle.
+
+Flask's request cycle (request and response objects, context locals, hooks) cost ~0.45 ms per
+request even for an answer from the cache, several times what the engine needs for a lookup. A
+SPARQL client's request is simple: a query in the URL or the body, an ``Accept`` header, maybe
+``If-None-Match``. The front hands such requests here, and this module answers them with the same
+pieces the view uses (``protocol.read_raw``, the store's guards, ``http`` negotiation and replies,
+``answers``), so behaviour is the view's: the pipeline is one, only the framework is skipped.
+
+Two steps. ``cached`` runs in the event loop and answers a GET seen before (same version, same
+query string, same ``Accept``) straight from the entity it produced, with no thread hop at all.
+``answer`` runs in an app thread for the rest. Whatever is not a plain protocol answer — a browser
+(the editor), the service description, HEAD, an error — goes to the Flask app as before (an error
+raised here travels to it in the environ, so it is rendered, negotiated, in one place).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+from typing import TYPE_CHECKING
+
+from ..errors import CisemError, NotAcceptable
+from ..formats import GRAPH_FORMATS, HTML, RESULT_FORMATS
+from ..store.base import Answer, Store
+from . import answers, http, protocol
+from .fairness import MeteredStore
+from .http import Entity, Reply
+
+if TYPE_CHECKING:
+    from . import Publisher
+
+log = logging.getLogger("cisem_graph.query")
+
+PATHS = frozenset({"/sparql", "/sparql/"})
+_OFFERS = (*RESULT_FORMATS, *GRAPH_FORMATS, HTML)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the hot path reads of a request."""
+
+    method: str
+    query_string: bytes
+    accept: str | None
+    accept_encoding: str | None
+    if_none_match: str | None
+    content_type: str | None
+    body: bytes
+    client: str
+
+
+class Handoff(Exception):
+    """The request is the Flask app's: with the error to render, or None to handle it there."""
+
+    def __init__(self, error: CisemError | None = None) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+class EntityCache:
+    """Entities of answered GETs by raw request (version, query string, ``Accept``): LRU, bounded
+    in entries and bytes like the answer cache."""
+
+    def __init__(self, entries: int, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.entries = entries
+        self.max_bytes = max_bytes
+        self._data: OrderedDict[tuple, Entity] = OrderedDict()
+        self._bytes = 0
+        self._lock = Lock()
+
+    def get(self, key: tuple) -> Entity | None:
+        with self._lock:
+            entity = self._data.get(key)
+            if entity is not None:
+                self._data.move_to_end(key)
+            return entity
+
+    def put(self, key: tuple, entity: Entity) -> None:
+        size = 2 * len(entity.body)  # room for its gzip twin, made at the first gzip request
+        if self.entries <= 0 or size > self.max_bytes // 32:
+            return
+        with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self._bytes -= 2 * len(old.body)
+            self._data[key] = entity
+            self._bytes += size
+            while len(self._data) > self.entries or self._bytes > self.max_bytes:
+                _, evicted = self._data.popitem(last=False)
+                self._bytes -= 2 * len(evicted.body)
+
+
+class HotPath:
+    """The protocol answers of one app (its publisher: settings, store, caches, budgets, metrics)."""
+
+    def __init__(self, app) -> None:
+        from . import get_publisher_of
+
+        self.publisher: Publisher = get_publisher_of(app)
+        self.settings = self.publisher.settings
+        self.entities = EntityCache(self.settings.cache_entries)
+
+    def cached(self, request: Request) -> Reply | None:
+        """A GET answered before, straight from its entity (in the event loop: no thread hop)."""
+        if request.method != "GET":
+            return None
+        publisher = self.publisher
+        served = publisher.lease()
+        try:
+            version = served.store.version
+            entity = self.entities.get((version, request.query_string, request.accept))
+            if entity is None:
+                return None
+            publisher.metrics.cache_hit()
+            return self._finish(request, entity, version, "cached", entity, time.perf_counter())
+        finally:
+            publisher.unlease(served)
+
+    def answer(self, request: Request) -> Reply:
+        """Answer in this (app) thread, or raise ``Handoff`` for the Flask app."""
+        publisher = self.publisher
+        started = time.perf_counter()
+        served = publisher.lease()
+        try:
+            store: Store = served.store
+            if publisher.budgets.enabled:
+                store = MeteredStore(store, publisher.budgets, request.client, publisher.metrics)
+            try:
+                entity, answer, outcome = self._run(request, store)
+            except CisemError as exc:
+                _log(f"{exc.status} {exc.title}", started, None)
+                raise Handoff(exc) from None
+            if request.method == "GET" and answer is not None and entity.status == 200:
+                self.entities.put((store.version, request.query_string, request.accept), entity)
+            return self._finish(request, entity, store.version, outcome, answer, started)
+        finally:
+            publisher.unlease(served)
+
+    def _run(self, request: Request, store: Store):
+        req = protocol.read_raw(request.method, request.query_string,
+                                _mimetype(request.content_type), len(request.body), request.body,
+                                self.settings.max_request_bytes)
+        if req.query is None or _wants_html(req.formats, request.accept):
+            raise Handoff()  # the service description, or a browser's editor
+        default_graphs, named_graphs = req.dataset
+        prepared = store.prepare(req.query, default_graphs, named_graphs)
+        formats = (*(GRAPH_FORMATS if prepared.returns_graph else RESULT_FORMATS), HTML)
+        fmt = http.choose(formats, accept=request.accept, tokens=req.formats)
+        if fmt is HTML:
+            raise Handoff()  # a page ranked above the formats that fit the query
+        return answers.answer(self.publisher, store, prepared, fmt,
+                              cacheable=request.method == "GET",
+                              if_none_match=request.if_none_match, method=request.method)
+
+    def _finish(self, request: Request, entity: Entity, version: str, outcome: str, answer,
+                started: float) -> Reply:
+        reply = http.reply(entity, accept_encoding=request.accept_encoding,
+                           if_none_match=request.if_none_match, method=request.method)
+        reply.headers.extend(http.common_headers(self.settings.cors_origin, version,
+                                                 request.method))
+        if reply.status == 304:
+            outcome = "not-modified"
+        self.publisher.metrics.request("sparql", reply.status)
+        _log(outcome, started, answer)
+        return reply
+
+
+def _wants_html(tokens: tuple[str, ...], accept: str | None) -> bool:
+    try:
+        return http.choose(_OFFERS, accept=accept, tokens=tokens) is HTML
+    except NotAcceptable:
+        return False
+
+
+def _mimetype(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _log(outcome: str, started: float, answer: Answer | Entity | None) -> None:
+    """The view's query log line (an entity from the cache says its size only)."""
+    if log.isEnabledFor(logging.INFO):
+        rows = getattr(answer, "count", "-")
+        log.info("query outcome=%s ms=%.1f bytes=%d rows=%s truncated=%s", outcome,
+                 (time.perf_counter() - started) * 1000, len(answer.body) if answer else 0,
+                 rows, getattr(answer, "truncated", "-"))
