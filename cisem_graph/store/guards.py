@@ -44,6 +44,7 @@ from pyoxigraph import NamedNode
 
 from ..errors import PayloadTooLarge, QueryError, QueryRefused
 from .base import ASK, CONSTRUCT, DESCRIBE, SELECT
+from .prescan import prescan
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -109,7 +110,20 @@ def analyze(text: str, *, max_bytes: int, max_nesting: int,
     Raises ``PayloadTooLarge``, ``QueryRefused`` (an update, a SERVICE outside the allow-list) or
     ``QueryError`` (malformed, or too deep for the engine), with line and column where they help.
     ``max_chain`` (setting max_chain) guards against the engine's crashes on long flat chains.
+    The common case is proven by ``store.prescan`` at C speed; the tokenizer reads the rest.
     """
+    known = prescan(text, max_bytes=max_bytes, max_nesting=max_nesting, max_chain=max_chain)
+    if known is not None:
+        form, depth = known
+        return QueryInfo(form, (), (), (), depth)
+    return analyze_tokens(text, max_bytes=max_bytes, max_nesting=max_nesting,
+                          service_allowlist=service_allowlist, max_chain=max_chain)
+
+
+def analyze_tokens(text: str, *, max_bytes: int, max_nesting: int,
+                   service_allowlist: Collection[str] = (), max_chain: int = MAX_CHAIN) -> QueryInfo:
+    """``analyze`` by the tokenizer alone: the trusted reading ``store.prescan`` is checked
+    against."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
         raise PayloadTooLarge(f"The query is {size:,} bytes; this endpoint accepts at most "
