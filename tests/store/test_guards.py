@@ -8,9 +8,11 @@ import sys
 import textwrap
 import threading
 import time
+from pathlib import Path
 
 import pyoxigraph
 import pytest
+from corpus import CHAINS, DEEP
 
 from cisem_graph.errors import PayloadTooLarge, QueryError, QueryRefused
 from cisem_graph.store.guards import MAX_CHAIN, analyze
@@ -286,21 +288,7 @@ def test_an_escaped_line_break_ends_a_comment():
     assert (error.line, error.column) == (1, 49)
 
 
-@pytest.mark.parametrize(("text", "where"), [
-    ("SELECT * WHERE " + "{" * 3000 + "}" * 3000, (1, 16 + 200)),
-    ("SELECT * WHERE { FILTER(" + "(" * 12000 + "1" + ")" * 12000 + ") }", (1, 24 + 199)),
-    ("SELECT * WHERE { FILTER(?o<" + "(" * 12000 + "?s" + ")" * 12000 + "&&?s>?o) }",
-     (1, 28 + 198)),
-    ("SELECT * WHERE { ?s ?p " + "[ ?p " * 12000 + "?o" + " ]" * 12000 + " }", (1, 24 + 199 * 5)),
-    ("SELECT * WHERE { " + "<< " * 6000 + "?s ?p ?o" + " >> ?p ?o" * 5999 + " >> ?q ?r }",
-     (1, 18 + 199 * 3)),
-    ("SELECT * WHERE { " + "FILTER EXISTS { " * 3000 + "}" * 3001, (1, 32 + 199 * 16)),
-    # '<' after an operand inside an expression is less-than, whatever follows it
-    ("PREFIX ex: <http://e/> SELECT * WHERE { ?s ?p ?o FILTERex:f(?o<" + "(" * 12000 + "?s"
-     + ")" * 12000 + "&&?s>?o) }", (1, 64 + 198)),
-    ("SELECT * WHERE { { SELECT * WHERE { } ORDER BY ?x (?a<" + "(" * 12000 + "?b" + ")" * 12000
-     + "&&?b>?c) } }", (1, 55 + 197)),
-])
+@pytest.mark.parametrize(("text", "where"), DEEP.values(), ids=DEEP.keys())
 def test_deep_nesting_is_refused_quickly_without_recursion(text, where):
     started = time.perf_counter()
     error = rejected(text, max_bytes=1_000_000)
@@ -322,15 +310,7 @@ def test_the_nesting_limit_is_inclusive(open_, close):
     assert "max_nesting" in rejected(nested(11), max_nesting=10).message
 
 
-@pytest.mark.parametrize("text", [
-    "SELECT * WHERE { {}" + "MINUS{}" * 2600 + " }",
-    "SELECT * WHERE { FILTER(1" + "+1" * 7000 + ">0) }",
-    "SELECT * WHERE { " + "".join(f"BIND(1 AS ?x{i})" for i in range(2600)) + " }",
-    "SELECT * WHERE { FILTER(" + "!" * 9300 + "true) }",
-    "SELECT * WHERE { ?s ?p 1" + ";?p 1" * 10000 + " }",
-    # 600 links on each of two levels: the sum counts, as the engine recurses through both
-    "SELECT * WHERE { {}" + "UNION{}" * 300 + " UNION { {}" + "UNION{}" * 300 + " } }",
-])
+@pytest.mark.parametrize("text", CHAINS.values(), ids=CHAINS.keys())
 def test_long_chains_that_crash_the_engine_are_refused(text):
     error = rejected(text)
     assert f"{MAX_CHAIN:,}" in error.message
@@ -346,22 +326,16 @@ def test_long_flat_lists_are_not_chains():
 
 def test_the_worst_accepted_queries_do_not_crash_the_engine():
     """Queries right under the limits run in a separate process, which must exit normally."""
-    script = textwrap.dedent("""
+    script = textwrap.dedent(f"""
+        import sys
         import pyoxigraph
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
         from cisem_graph.store.guards import analyze
-        n, c = 198, 1000 - 2 * 198 - 10
-        queries = [
-            "SELECT * WHERE { FILTER(" + "(" * n + "1" + "+1" * c + ")" * n + ") }",
-            "SELECT * WHERE { " + "FILTER EXISTS { " * n + "{}" + "MINUS{}" * (c // 2)
-            + " }" * n + " }",
-            "SELECT * WHERE { BIND(" + "IF(true," * n + "1" + "||1" * c + ",1)" * n + " AS ?x) }",
-            "SELECT * WHERE { " + "FILTER EXISTS { " * n + "FILTER(" + "!" * c + "true)"
-            + " }" * n + " }",
-        ]
-        for q in queries:
+        from corpus import WORST_ACCEPTED
+        for q in WORST_ACCEPTED:
             analyze(q, max_bytes=65536, max_nesting=200)
             list(pyoxigraph.Store().query(q))
-        print("survived", len(queries))
+        print("survived", len(WORST_ACCEPTED))
     """)
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          timeout=120)

@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from corpus import DEEP, TOO_LARGE
 from oxiserver import Oxigraph, free_port
 from pyoxigraph import QueryResultsFormat, parse_query_results
 from rdflib import Dataset, Graph
@@ -224,8 +225,8 @@ def dead_url() -> str:
     ("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", QueryRefused),
     ("INSERT DATA { <http://e/s> <http://e/p> 1 }", QueryRefused),
     (f"DROP GRAPH <{STAGING}>", QueryRefused),
-    ("SELECT * { " + "{ " * 300 + "?s ?p ?o" + " }" * 300 + " }", QueryError),
-    ("SELECT * { ?s ?p ?o . } # " + "x" * 70_000, PayloadTooLarge),
+    (DEEP["spaced-groups"].text, QueryError),
+    (TOO_LARGE, PayloadTooLarge),
 ])
 def test_guards_refuse_before_the_store_is_asked(make, dead_url, query, error):
     store = make(dead_url)  # asking it would fail: 502
