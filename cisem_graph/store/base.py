@@ -1,25 +1,39 @@
-"""The one small interface every store kind offers the web layer.
+"""The one small interface every store kind offers the web layer and the program's own callers.
 
 A query is first *prepared* (the guards in ``store.guards`` run on its text: size, nesting depth,
 updates, SERVICE) and only a prepared query can be executed. The web layer negotiates the answer's
 format between the two steps, because the format depends on the query form. Stores serialize the
 answer themselves, so the web layer never sees engine objects and never knows which store it has.
+
+The program's own callers (pages, canned queries, the network, the CLI) ask for Python values
+instead, and never parse the store's SPARQL JSON again: ``select`` gives ``Rows`` (rdflib terms by
+variable), ``ask`` a ``bool``, ``construct`` ``Triples`` (CONSTRUCT and DESCRIBE); ``results``
+any of them by the query's form. The same guards, time-out and cap hold.
+
+Every answer says which *lane* ran it: ``fast`` (the embedded store's serving process, for a
+query ``store.bounded`` proves bounded), ``isolated`` (a query process) or ``remote``.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..errors import QueryError
 from ..formats import Format
 
 if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
     from ..config import Settings
 
 SELECT, ASK, CONSTRUCT, DESCRIBE = "SELECT", "ASK", "CONSTRUCT", "DESCRIBE"
 GRAPH_FORMS = (CONSTRUCT, DESCRIBE)
+#: where a query ran: the serving process, a query process, a remote store
+FAST, ISOLATED, REMOTE = "fast", "isolated", "remote"
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,9 @@ class PreparedQuery:
     form: str
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+    #: proven bounded by ``store.bounded`` on the published dataset: a store with a fast lane
+    #: may run it in the serving process
+    bounded: bool = False
 
     @property
     def returns_graph(self) -> bool:
@@ -50,6 +67,53 @@ class Answer:
     count: int
     #: True when the result cap cut the answer short
     truncated: bool = False
+    #: FAST, ISOLATED or REMOTE
+    lane: str = ISOLATED
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The solutions of a SELECT: one dict per row, variable name -> rdflib term (unbound
+    variables absent). Iterating gives the rows; ``len`` counts them."""
+
+    variables: tuple[str, ...]
+    rows: list[dict[str, Node]]
+    #: True when the result cap cut the answer short
+    truncated: bool = False
+    lane: str = ISOLATED
+
+    def __iter__(self) -> Iterator[dict[str, Node]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> dict[str, Node]:
+        return self.rows[index]
+
+
+@dataclass(frozen=True)
+class Triples:
+    """The triples of a CONSTRUCT or DESCRIBE, as rdflib terms."""
+
+    triples: list[tuple[Node, Node, Node]]
+    truncated: bool = False
+    lane: str = ISOLATED
+
+    def __iter__(self) -> Iterator[tuple[Node, Node, Node]]:
+        return iter(self.triples)
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    def graph(self) -> Graph:
+        """The triples in a new rdflib ``Graph``."""
+        from rdflib import Graph
+
+        graph = Graph()
+        for triple in self.triples:
+            graph.add(triple)
+        return graph
 
 
 class Store(ABC):
@@ -64,6 +128,8 @@ class Store(ABC):
 
     #: what a query whose own FROM / FROM NAMED choose its dataset is prepared as
     text_dataset_query: type[PreparedQuery] = PreparedQuery
+    #: whether this store runs bounded queries in the serving process (``prepare`` then proves it)
+    fast_lane: bool = False
 
     def prepare(
         self,
@@ -74,9 +140,10 @@ class Store(ABC):
         """Run the guards with ``self.settings``; raise ``QueryError``/``QueryRefused``/``PayloadTooLarge``.
 
         One implementation for every store kind, so no kind can skip a guard. The Protocol's
-        graphs win over the query's FROM / FROM NAMED.
+        graphs win over the query's FROM / FROM NAMED. On a store with a fast lane, a query on
+        the published dataset is marked ``bounded`` when ``store.bounded`` proves it.
         """
-        from . import guards  # guards reads this module's form names
+        from . import bounded, guards  # guards reads this module's form names
 
         info = guards.check(text, self.settings, default_graphs, named_graphs)
         if default_graphs or named_graphs:
@@ -84,7 +151,8 @@ class Store(ABC):
         if info.from_graphs or info.from_named_graphs:
             return self.text_dataset_query(text, info.form, tuple(info.from_graphs),
                                            tuple(info.from_named_graphs))
-        return PreparedQuery(text, info.form)
+        fast = self.fast_lane and bounded.is_bounded(text, result_limit=self.settings.result_limit)
+        return PreparedQuery(text, info.form, bounded=fast)
 
     @abstractmethod
     def execute(self, query: PreparedQuery, fmt: Format) -> Answer:
@@ -93,6 +161,34 @@ class Store(ABC):
         Raises ``QueryError`` (syntax, with line/column), ``QueryTimeout``, ``Overloaded``,
         ``StoreUnavailable``.
         """
+
+    @abstractmethod
+    def evaluate(self, query: PreparedQuery) -> Rows | Triples | bool:
+        """Run a prepared query; its answer as Python values: ``Rows`` for a SELECT, a ``bool``
+        for an ASK, ``Triples`` for a CONSTRUCT or DESCRIBE. Raises as ``execute``."""
+
+    def results(self, query: str | PreparedQuery) -> Rows | Triples | bool:
+        """``evaluate`` a query, preparing it first when it is text."""
+        return self.evaluate(query if isinstance(query, PreparedQuery) else self.prepare(query))
+
+    def select(self, query: str | PreparedQuery) -> Rows:
+        """The rows of a SELECT query."""
+        return self.evaluate(self._prepared(query, (SELECT,)))
+
+    def ask(self, query: str | PreparedQuery) -> bool:
+        """The answer of an ASK query."""
+        return self.evaluate(self._prepared(query, (ASK,)))
+
+    def construct(self, query: str | PreparedQuery) -> Triples:
+        """The triples of a CONSTRUCT or DESCRIBE query."""
+        return self.evaluate(self._prepared(query, GRAPH_FORMS))
+
+    def _prepared(self, query: str | PreparedQuery, forms: tuple[str, ...]) -> PreparedQuery:
+        prepared = query if isinstance(query, PreparedQuery) else self.prepare(query)
+        if prepared.form not in forms:
+            raise QueryError(f"This is a {prepared.form} query; {' or '.join(forms)} was expected "
+                             "here.")
+        return prepared
 
     @abstractmethod
     def triple_count(self) -> int:

@@ -39,7 +39,8 @@ import re
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -56,9 +57,10 @@ from ..errors import (
 )
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..namespaces import project_prefixes
-from .base import ASK, SELECT, Answer, PreparedQuery, Store
-from .results import write_boolean, write_solutions, write_triples
-from .worker import syntax_error
+from .base import ASK, REMOTE, SELECT, Answer, PreparedQuery, Rows, Store, Triples
+from .results import cap, write_boolean, write_solutions, write_triples
+from .terms import to_rdflib, typed
+from .worker import Boolean, Solutions, Statements, syntax_error
 
 #: A graph name never published: sent when a dataset list is empty after filtering.
 NO_GRAPH = "urn:x-cisem:no-graph"
@@ -192,6 +194,15 @@ class _Slots:
             self._cond.notify()
 
 
+@contextmanager
+def _readable() -> Iterator[None]:
+    """pyoxigraph parses the store's answer lazily: a broken one fails while it is read."""
+    try:
+        yield
+    except SyntaxError as exc:
+        raise StoreUnavailable(f"The store sent an answer that cannot be read ({exc}).") from None
+
+
 class _TimedOut(Exception):
     """The store did not answer in time; carries the connection it is still working on."""
 
@@ -281,6 +292,36 @@ class RemoteStore(Store):
             kind = "graph" if query.returns_graph else "result"
             raise NotAcceptable(f"A {query.form} answer cannot be written as {fmt.name}; "
                                 f"{kind} formats fit it.")
+        body, limit = self._fetch(query), self.settings.result_limit
+        with _readable():
+            if query.returns_graph:
+                triples = parse(body, RdfFormat.N_TRIPLES)
+                out, count, truncated = write_triples(triples, fmt.name, limit, self._prefixes)
+                return Answer(out, fmt, query.form, count, truncated, REMOTE)
+            results = parse_query_results(body, QueryResultsFormat.JSON)
+            if isinstance(results, QueryBoolean):
+                return Answer(write_boolean(bool(results), fmt.name), fmt, ASK, 1, lane=REMOTE)
+            variables = [v.value for v in results.variables]
+            out, count, truncated = write_solutions(results, variables, fmt.name, limit)
+            return Answer(out, fmt, SELECT, count, truncated, REMOTE)
+
+    def evaluate(self, query: PreparedQuery) -> Rows | Triples | bool:
+        body, limit = self._fetch(query), self.settings.result_limit
+        with _readable():
+            if query.returns_graph:
+                taken, truncated = cap(parse(body, RdfFormat.N_TRIPLES), limit)
+                reply = Statements([(t.subject, t.predicate, t.object) for t in taken], truncated)
+            elif isinstance(results := parse_query_results(body, QueryResultsFormat.JSON),
+                            QueryBoolean):
+                reply = Boolean(bool(results))
+            else:
+                rows, truncated = cap(results, limit)
+                reply = Solutions(tuple(v.value for v in results.variables),
+                                  [tuple(row) for row in rows], truncated)
+        return typed(reply, REMOTE, to_rdflib)
+
+    def _fetch(self, query: PreparedQuery) -> bytes:
+        """The store's answer: N-Triples for a graph form, else SPARQL JSON results."""
         accept = _NTRIPLES if query.returns_graph else _RESULTS_JSON
         form = urllib.parse.urlencode([("query", query.text), *self._dataset(query)])
         self._slots.acquire()
@@ -295,21 +336,7 @@ class RemoteStore(Store):
             self._slots.release()
             raise
         self._slots.release()
-        limit = self.settings.result_limit
-        try:
-            if query.returns_graph:
-                triples = parse(body, RdfFormat.N_TRIPLES)
-                out, count, truncated = write_triples(triples, fmt.name, limit, self._prefixes)
-                return Answer(out, fmt, query.form, count, truncated)
-            results = parse_query_results(body, QueryResultsFormat.JSON)
-            if isinstance(results, QueryBoolean):
-                return Answer(write_boolean(bool(results), fmt.name), fmt, ASK, 1)
-            variables = [v.value for v in results.variables]
-            out, count, truncated = write_solutions(results, variables, fmt.name, limit)
-            return Answer(out, fmt, SELECT, count, truncated)
-        except SyntaxError as exc:
-            raise StoreUnavailable(f"The store sent an answer that cannot be read ({exc}).") \
-                from None
+        return body
 
     # --- HTTP --------------------------------------------------------------------------------
 

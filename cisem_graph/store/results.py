@@ -47,12 +47,31 @@ PREFIX_FORMATS = frozenset({"turtle", "trig", "rdfxml"})
 SOLUTION_FORMATS = frozenset({"json", "xml", "csv", "tsv"})
 
 
-def _cap(items: Iterable, limit: int) -> tuple[list, bool]:
+def cap(items: Iterable, limit: int) -> tuple[list, bool]:
     """At most ``limit`` items, and whether more existed."""
     taken = list(islice(items, limit + 1))
     if len(taken) > limit:
         return taken[:limit], True
     return taken, False
+
+
+def encode_term(term) -> tuple:
+    """A pyoxigraph term as a tuple of strings, quick to pickle (``store.terms.decode`` reads it):
+    ``("u", iri)``, ``("b", id)``, ``("l", value, language, datatype)`` (``None`` for a language
+    or no datatype: ``xsd:string`` is written as none), ``("t", subject, predicate, object)``."""
+    kind = type(term)
+    if kind is NamedNode:
+        return ("u", term.value)
+    if kind is Literal:
+        language = term.language
+        datatype = None if language else term.datatype.value
+        return ("l", term.value, language, None if datatype == XSD_STRING else datatype)
+    if kind is BlankNode:
+        return ("b", term.value)
+    if kind is Triple:
+        return ("t", encode_term(term.subject), encode_term(term.predicate),
+                encode_term(term.object))
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 # --- SELECT -------------------------------------------------------------------------------------
@@ -66,7 +85,7 @@ def write_solutions(
     ``solutions`` yields sequences of terms (or ``None`` for unbound) in the order of
     ``variables``; pyoxigraph's ``QuerySolution`` is one.
     """
-    rows, truncated = _cap(solutions, limit)
+    rows, truncated = cap(solutions, limit)
     writer = _SOLUTION_WRITERS[fmt]
     return writer(rows, variables, truncated), len(rows), truncated
 
@@ -248,7 +267,7 @@ def write_triples(
     Dataset formats (TriG, N-Quads) get the triples in the default graph.
     """
     rdf_format = RDF_FORMATS[fmt]
-    taken, truncated = _cap(triples, limit)
+    taken, truncated = cap(triples, limit)
     items: list = taken
     if rdf_format.supports_datasets:
         graph = DefaultGraph()

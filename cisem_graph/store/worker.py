@@ -27,8 +27,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Collection, Iterable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import NamedTuple
 
 from pyoxigraph import DefaultGraph, NamedNode, QueryBoolean, QuerySolutions, Store
 
@@ -50,6 +52,85 @@ START_TIMEOUT = 30.0
 #: Seconds a process asked to stop may take before it is killed.
 STOP_GRACE = 2.0
 
+# --- messages ------------------------------------------------------------------------------------
+# What goes through the pipes, pickled; both sides import them from this module.
+
+
+class QueryRequest(NamedTuple):
+    """Run a query. ``union``: on the published dataset, whose default graph is the merge of the
+    named graphs (stored as the store's default graph); otherwise on ``default_graphs`` and
+    ``named_graphs`` (``None``: whatever the query's FROM / FROM NAMED say). ``fmt``: the format
+    to write the answer in (``Written``), or ``None`` for Python values (``Solutions``,
+    ``Boolean``, ``Statements``)."""
+
+    text: str
+    union: bool
+    default_graphs: tuple[str, ...] | None
+    named_graphs: tuple[str, ...] | None
+    fmt: str | None
+
+
+class CountRequest(NamedTuple):
+    """Count the quads in named graphs."""
+
+
+class Ready(NamedTuple):
+    """The process opened the store and waits for requests."""
+
+    pid: int
+
+
+class OpenFailed(NamedTuple):
+    """The process cannot open the store, and ends."""
+
+    message: str
+
+
+class Written(NamedTuple):
+    """An answer serialized in the asked format; ``kind`` is SELECT, ASK or GRAPH."""
+
+    body: bytes
+    kind: str
+    count: int
+    truncated: bool
+
+
+class Solutions(NamedTuple):
+    """A SELECT answer as values: one tuple of terms (or ``None``) per row, in variable order."""
+
+    variables: tuple[str, ...]
+    rows: list[tuple]
+    truncated: bool
+
+
+class Boolean(NamedTuple):
+    """An ASK answer."""
+
+    value: bool
+
+
+class Statements(NamedTuple):
+    """A CONSTRUCT or DESCRIBE answer as values: (subject, predicate, object) tuples."""
+
+    triples: list[tuple]
+    truncated: bool
+
+
+class Counted(NamedTuple):
+    count: int
+
+
+class Failed(NamedTuple):
+    """A ``CisemError`` to raise in the parent, by class name."""
+
+    error: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+
+Answered = Written | Solutions | Boolean | Statements
+
 # --- the query process ----------------------------------------------------------------------------
 
 _SYNTAX_POSITION = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.DOTALL)
@@ -66,50 +147,76 @@ def syntax_error(exc: SyntaxError) -> QueryError:
                       line=line, column=column)
 
 
-def run_query(store, request: tuple, *, result_limit: int, prefixes: dict[str, str]) -> tuple:
-    """Run one query request on an open pyoxigraph store and serialize the answer.
+def timed_out(timeout: float) -> QueryTimeout:
+    return QueryTimeout(f"The query ran longer than {timeout:g} s and was stopped. The time limit "
+                        "is controlled by the query_timeout setting.",
+                        limit=timeout, setting="query_timeout")
 
-    ``request`` is ``("query", text, union, default_graphs, named_graphs, fmt)``: with ``union``
-    the default graph is the merge of the named graphs (stored as the default graph); otherwise
-    the given graphs (``None``: whatever the query's FROM / FROM NAMED say). Returns
-    ``("ok", body, kind, count, truncated)`` with ``kind`` one of ``SELECT``, ``ASK``,
-    ``GRAPH``; raises ``CisemError``.
+
+def run_query(store, request: QueryRequest, *, result_limit: int, prefixes: dict[str, str],
+              term: Callable = results.encode_term, timeout: float | None = None) -> Answered:
+    """Run one query request on an open pyoxigraph store; the answer written or as values.
+
+    ``term`` turns each pyoxigraph term of an answer as values into what the caller keeps (the
+    query process: ``results.encode_term``, cheap to pickle). With ``timeout``, reading the
+    answer stops with ``QueryTimeout`` once that many seconds have passed (the fast lane, which
+    has no process to kill; the answer is read lazily, so that is between two solutions).
+    Raises ``CisemError``.
     """
-    _, text, union, default_graphs, named_graphs, fmt = request
+    started = time.monotonic()
     options: dict = {}
-    if not union:  # with union, the store's own default graph: the merge written by the build
+    if not request.union:  # with union, the store's own default graph: the merge written by the build
         try:
-            if default_graphs is not None:
-                options["default_graph"] = [NamedNode(g) for g in default_graphs]
-            if named_graphs is not None:
-                options["named_graphs"] = [NamedNode(g) for g in named_graphs]
+            if request.default_graphs is not None:
+                options["default_graph"] = [NamedNode(g) for g in request.default_graphs]
+            if request.named_graphs is not None:
+                options["named_graphs"] = [NamedNode(g) for g in request.named_graphs]
         except ValueError as exc:
             raise QueryError(f"A graph name is not an absolute IRI: {exc}") from None
     try:
-        answer = store.query(text, **options)
+        answer = store.query(request.text, **options)
     except SyntaxError as exc:
         raise syntax_error(exc) from None
+    fmt, limit = request.fmt, result_limit
     try:
         if isinstance(answer, QueryBoolean):
-            if fmt not in results.SOLUTION_FORMATS:
-                raise _wrong_format("ASK", fmt)
-            return "ok", results.write_boolean(bool(answer), fmt), "ASK", 1, False
+            _check_format(fmt, results.SOLUTION_FORMATS, "ASK")
+            if fmt is None:
+                return Boolean(bool(answer))
+            return Written(results.write_boolean(bool(answer), fmt), "ASK", 1, False)
+        items = answer if timeout is None else _until(answer, started + timeout, timeout)
         if isinstance(answer, QuerySolutions):
-            if fmt not in results.SOLUTION_FORMATS:
-                raise _wrong_format("SELECT", fmt)
-            variables = [v.value for v in answer.variables]
-            body, count, truncated = results.write_solutions(answer, variables, fmt, result_limit)
-            return "ok", body, "SELECT", count, truncated
-        if fmt not in results.RDF_FORMATS:
-            raise _wrong_format("CONSTRUCT/DESCRIBE", fmt)
-        body, count, truncated = results.write_triples(answer, fmt, result_limit, prefixes)
-        return "ok", body, "GRAPH", count, truncated
+            _check_format(fmt, results.SOLUTION_FORMATS, "SELECT")
+            variables = tuple(v.value for v in answer.variables)
+            if fmt is None:
+                rows, truncated = results.cap(items, limit)
+                return Solutions(variables, [tuple(None if t is None else term(t) for t in row)
+                                             for row in rows], truncated)
+            body, count, truncated = results.write_solutions(items, list(variables), fmt, limit)
+            return Written(body, "SELECT", count, truncated)
+        _check_format(fmt, results.RDF_FORMATS, "CONSTRUCT/DESCRIBE")
+        if fmt is None:
+            taken, truncated = results.cap(items, limit)
+            return Statements([(term(t.subject), term(t.predicate), term(t.object))
+                               for t in taken], truncated)
+        body, count, truncated = results.write_triples(items, fmt, limit, prefixes)
+        return Written(body, "GRAPH", count, truncated)
     except SyntaxError as exc:  # raised lazily by some evaluation paths
         raise syntax_error(exc) from None
 
 
-def _wrong_format(form: str, fmt: str) -> NotAcceptable:
-    return NotAcceptable(f"A {form} answer cannot be written as {fmt}.")
+def _check_format(fmt: str | None, formats: Collection[str], form: str) -> None:
+    if fmt is not None and fmt not in formats:
+        raise NotAcceptable(f"A {form} answer cannot be written as {fmt}.")
+
+
+def _until(items: Iterable, deadline: float, timeout: float) -> Iterator:
+    """``items``, raising ``QueryTimeout`` when one comes after the deadline."""
+    clock = time.monotonic
+    for item in items:
+        if clock() > deadline:
+            raise timed_out(timeout)
+        yield item
 
 
 def _quad_count(store) -> int:
@@ -118,15 +225,16 @@ def _quad_count(store) -> int:
     return len(store) - in_default
 
 
-def _error_reply(exc: BaseException, store_path: str) -> tuple:
+def failure(exc: BaseException, store_path: str) -> Failed:
+    """What the parent is told of an exception running a request."""
     if isinstance(exc, CisemError):
-        return ("error", type(exc).__name__, exc.message,
-                getattr(exc, "line", None), getattr(exc, "column", None))
+        return Failed(type(exc).__name__, exc.message, getattr(exc, "line", None),
+                      getattr(exc, "column", None))
     # Never a path in a message that may reach a response body.
     message = str(exc).replace(store_path, "<store>") or type(exc).__name__
     if isinstance(exc, OSError):
-        return "error", "StoreUnavailable", f"The query failed: {message}", None, None
-    return "error", "QueryError", f"The query failed: {message}", None, None
+        return Failed("StoreUnavailable", f"The query failed: {message}")
+    return Failed("QueryError", f"The query failed: {message}")
 
 
 class _Watchdog(threading.Thread):
@@ -172,24 +280,24 @@ def _serve(requests: Connection, replies: Connection) -> None:
     try:
         store = Store.read_only(store_path)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which decides
-        replies.send(("fail", str(exc).replace(store_path, "<store>")))
+        replies.send(OpenFailed(str(exc).replace(store_path, "<store>")))
         return
     watchdog = _Watchdog(config["hard_limit"])
     watchdog.start()
-    replies.send(("ready", os.getpid()))
+    replies.send(Ready(os.getpid()))
     limit, prefixes = config["result_limit"], config["prefixes"]
     while True:
         request = requests.recv()
         watchdog.busy_since = time.monotonic()
         try:
-            if request[0] == "count":
-                reply: tuple = ("ok", _quad_count(store))
+            if isinstance(request, CountRequest):
+                reply: Answered | Counted | Failed = Counted(_quad_count(store))
             else:
                 reply = run_query(store, request, result_limit=limit, prefixes=prefixes)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException is a BaseException
-            reply = _error_reply(exc, store_path)
+            reply = failure(exc, store_path)
         watchdog.busy_since = None
         replies.send(reply)
 
@@ -203,14 +311,13 @@ _BOOT = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
 _ERRORS = {cls.__name__: cls for cls in (NotAcceptable, StoreUnavailable)}
 
 
-def unwrap(reply: tuple) -> tuple:
+def unwrap(reply):
     """A reply from a query process, or the error it reports raised as a ``CisemError``."""
-    if reply[0] != "error":
+    if not isinstance(reply, Failed):
         return reply
-    _, kind, message, line, column = reply
-    if kind == "QueryError":
-        raise QueryError(message, line=line, column=column)
-    raise _ERRORS.get(kind, StoreUnavailable)(message)
+    if reply.error == "QueryError":
+        raise QueryError(reply.message, line=reply.line, column=reply.column)
+    raise _ERRORS.get(reply.error, StoreUnavailable)(reply.message)
 
 
 class _Died(Exception):
@@ -262,12 +369,12 @@ class _Worker:
             message = self.replies.recv()
         except (EOFError, OSError):
             raise StoreUnavailable("A query process could not start; try again.") from None
-        if message[0] != "ready":
-            log.error("query process cannot open the store: %s", message[1])
+        if not isinstance(message, Ready):
+            log.error("query process cannot open the store: %s", message.message)
             raise StoreUnavailable("The dataset's store cannot be opened.")
         self.ready = True
 
-    def call(self, request: tuple, timeout: float) -> tuple | None:
+    def call(self, request: QueryRequest | CountRequest, timeout: float):
         """Send one request; the reply, or ``None`` when ``timeout`` passed first."""
         try:
             self.requests.send(request)
@@ -413,7 +520,7 @@ class WorkerPool:
 
     # -- the API --
 
-    def run(self, request: tuple, timeout: float | None = None) -> tuple:
+    def run(self, request: QueryRequest | CountRequest, timeout: float | None = None):
         """Send ``request`` to a free process and return its reply within ``timeout`` seconds."""
         timeout = self.timeout if timeout is None else timeout
         for attempt in (1, 2):
@@ -440,10 +547,7 @@ class WorkerPool:
             if reply is None:
                 self._discard(worker, kill=True)
                 log.info("query process %s killed after %g s", worker.pid, timeout)
-                raise QueryTimeout(
-                    f"The query ran longer than {timeout:g} s and was stopped. The time limit "
-                    "is controlled by the query_timeout setting.",
-                    limit=timeout, setting="query_timeout")
+                raise timed_out(timeout)
             self._release(worker)
             return reply
         raise AssertionError("unreachable")

@@ -19,6 +19,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from corpus import CRASH, SLOW
 from pyoxigraph import QueryResultsFormat, parse_query_results
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -38,7 +39,7 @@ from cisem_graph.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name
 from cisem_graph.graph.version import write_store
 from cisem_graph.store.base import ASK, CONSTRUCT, DESCRIBE, SELECT, PreparedQuery
 from cisem_graph.store.embedded import EmbeddedStore, TextDatasetQuery
-from cisem_graph.store.worker import WorkerPool
+from cisem_graph.store.worker import QueryRequest, WorkerPool
 
 B = "https://w3id.org/cisem/"
 S = "https://schema.org/"
@@ -68,12 +69,6 @@ _:online <{rdf}type> <{s}VirtualLocation> <{g1}> .
 IN_G1, IN_G2 = 9, 5  # lines of the fixture per graph
 
 PREFIXES = f"PREFIX schema: <{S}>\n"
-#: 100^5 = 10^10 rows from constants: no data needed, minutes of work for the engine.
-_HUNDRED = " ".join(map(str, range(100)))
-SLOW = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
-    f"VALUES ?{v} {{ {_HUNDRED} }}" for v in "abcde") + " }"
-#: Nested deeply enough to overflow the engine's stack (about 5,000 already do).
-CRASH = "SELECT * WHERE { FILTER(" + "(" * 20_000 + "1" + ")" * 20_000 + ") }"
 
 
 def parse_dataset(data: str | bytes, fmt: str, into: Graph | None = None) -> Graph:
@@ -482,7 +477,7 @@ def test_a_waiting_caller_waits_at_most_the_time_out(tmp_path):
 
     def hold():
         try:
-            pool.run(("query", SLOW, True, None, None, "json"), 3.0)
+            pool.run(QueryRequest(SLOW, True, None, None, "json"), 3.0)
         except QueryTimeout as exc:
             outcome.append(exc)
 
@@ -492,7 +487,7 @@ def test_a_waiting_caller_waits_at_most_the_time_out(tmp_path):
         wait_until(lambda: pool.status()["busy"] == 1)
         started = time.monotonic()
         with pytest.raises(Overloaded, match="within 0.5 s"):
-            pool.run(("query", "ASK {}", True, None, None, "json"))
+            pool.run(QueryRequest("ASK {}", True, None, None, "json"))
         assert 0.5 <= time.monotonic() - started < 1.5
         holder.join(10)
         assert len(outcome) == 1
