@@ -37,14 +37,15 @@ _LONG_STRINGS = (r'"""[^"]*+(?:"(?!"")[^"]*+)*+"""', r"'''[^']*+(?:'(?!'')[^']*+
 _STOPS = re.compile(
     r"(?P<gap>[^#\"'<(){}\[\]]*+)(?:"
     r"(?P<comment>#[^\r\n]*+)"
-    rf"|(?P<string>{_LONG_STRINGS[0]}|{_LONG_STRINGS[1]}"
-    r"""|"[^"\r\n]*+"|'[^'\r\n]*+')"""
+    rf"|(?P<string>{_LONG_STRINGS[0]}|{_LONG_STRINGS[1]})"
+    r"|(?P<unsure><<|" + '"""' + r"|''')"  # '<<', a long string not closed
+    r"""|(?P<short>"[^"\r\n]*+"|'[^'\r\n]*+')"""
     rf"|(?P<iri>{_IRI})"
-    r"|(?P<unsure><<|\"|')"  # '<<', a string not closed
     r"|(?P<lt><)"
     r"|(?P<open>[{(\[])"
     r"|(?P<close>[})\]])"
-    r"|(?P<end>\Z))")
+    r"|(?P<end>\Z)"
+    r"|(?P<quote>[\"']))")  # a short string not closed
 _BAD = re.compile("[\x00\ud800-\udfff]")
 #: names that may be SERVICE (the engine reads it glued to other words), FROM or an update
 #: keyword, as a word of its own: no ASCII letter, '?', '$', ':' or '@' before it (which would
@@ -134,7 +135,7 @@ class _Walk:
                 if stack and stack[-1] in _PARENS and _before(before, tail) != NOT_OPERAND:
                     return False
                 before = OPERAND
-            elif kind == "string":
+            elif kind in ("string", "short"):
                 before = OPERAND
             elif kind == "open":
                 frame = match.group(kind)
