@@ -26,6 +26,9 @@ The subset, and why each rule:
   STRSTARTS, STRENDS, CONTAINS, STRLEN, LCASE, UCASE, IN / NOT IN. No REGEX or REPLACE (a
   pattern compiled from the query, maybe per row), no EXISTS (a pattern per row), no functions
   that build strings or terms, no extension functions.
+- Short: at most ``MAX_TOKENS`` tokens, ``MAX_PATTERNS`` triple patterns, parentheses
+  ``MAX_PARENS`` deep in a FILTER, groups one level inside WHERE. The guards' limits on nesting
+  and chains are far larger; this subset stays far from anything that can crash the engine.
 - LIMIT and OFFSET, when given, within the result cap. Without LIMIT the store reads at most
   cap + 1 solutions of a lazy evaluation and stops, which is the same bound.
 - No FROM / FROM NAMED and no Protocol dataset (the caller checks): the fast lane serves the
@@ -38,11 +41,14 @@ The proof is tested against the corpus of long-running and crashing queries
 from __future__ import annotations
 
 import re
+from itertools import islice
 
+#: most tokens (names, terms, punctuation) in a bounded query
+MAX_TOKENS = 300
 #: most triple patterns in a bounded query (the template of a CONSTRUCT not counted)
 MAX_PATTERNS = 16
 #: deepest parentheses inside one FILTER
-MAX_PARENS = 3
+MAX_PARENS = 4
 FUNCTIONS = frozenset({
     "STR", "LANG", "LANGMATCHES", "DATATYPE", "BOUND", "SAMETERM", "ISIRI", "ISURI", "ISBLANK",
     "ISLITERAL", "ISNUMERIC", "STRSTARTS", "STRENDS", "CONTAINS", "STRLEN", "LCASE", "UCASE"})
@@ -91,7 +97,10 @@ class _Reader:
     """A recursive-descent reader of the bounded subset, over tokens cut by one regex."""
 
     def __init__(self, text: str, result_limit: int) -> None:
-        self.tokens = [(m.lastgroup, m.group(m.lastgroup)) for m in _TOKEN.finditer(text)]
+        self.tokens = [(m.lastgroup, m.group(m.lastgroup))
+                       for m in islice(_TOKEN.finditer(text), MAX_TOKENS + 1)]
+        if len(self.tokens) > MAX_TOKENS:
+            raise _NotBounded(f"more than {MAX_TOKENS} tokens")
         self.at = 0
         self.result_limit = result_limit
         #: (subject variable or None, object variable or None) of each pattern

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import threading
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,10 +132,15 @@ class EmbeddedStore(Store):
             return run_query(engine, request, result_limit=self.settings.result_limit,
                              prefixes=self._prefixes, term=to_rdflib,
                              timeout=self.settings.query_timeout)
-        except (CisemError, KeyboardInterrupt, SystemExit):
+        except BaseException as exc:
+            # pyoxigraph's answer iterators must be dropped by the thread that made them
+            # (else they leak, with an error); a traceback would keep them alive until the
+            # garbage collector runs, on any thread
+            traceback.clear_frames(exc.__traceback__)
+            if isinstance(exc, CisemError | KeyboardInterrupt | SystemExit):
+                raise
+            unwrap(failure(exc, self._path))  # as a query process reports it
             raise
-        except BaseException as exc:  # noqa: BLE001 - as a query process reports it
-            return unwrap(failure(exc, self._path))
 
     def _open_engine(self) -> OxStore:
         """The version's store, opened read-only once per process (a store opened before a fork
