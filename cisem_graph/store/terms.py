@@ -18,7 +18,7 @@ from rdflib.term import Node
 
 from .base import Rows, Triples
 from .results import XSD_STRING
-from .worker import Answered, Boolean, Solutions, Statements
+from .worker import Boolean, QueryReply, Solutions, Statements
 
 
 def to_rdflib(term) -> Node | tuple:
@@ -53,7 +53,7 @@ def decode(value: tuple) -> Node | tuple:
     raise ValueError(f"not an encoded term: {value!r}")
 
 
-def typed(reply: Answered, lane: str, term: Callable = lambda t: t) -> Rows | Triples | bool:
+def typed(reply: QueryReply, lane: str, term: Callable = lambda t: t) -> Rows | Triples | bool:
     """The typed answer for a lane's reply; ``term`` converts what its rows hold."""
     if isinstance(reply, Solutions):
         rows = [{name: term(value) for name, value in zip(reply.variables, row, strict=True)

@@ -129,7 +129,7 @@ class Failed(NamedTuple):
     column: int | None = None
 
 
-Answered = Written | Solutions | Boolean | Statements
+QueryReply = Written | Solutions | Boolean | Statements
 
 # --- the query process ----------------------------------------------------------------------------
 
@@ -154,7 +154,7 @@ def timed_out(timeout: float) -> QueryTimeout:
 
 
 def run_query(store, request: QueryRequest, *, result_limit: int, prefixes: dict[str, str],
-              term: Callable = results.encode_term, timeout: float | None = None) -> Answered:
+              term: Callable = results.encode_term, timeout: float | None = None) -> QueryReply:
     """Run one query request on an open pyoxigraph store; the answer written or as values.
 
     ``term`` turns each pyoxigraph term of an answer as values into what the caller keeps (the
@@ -291,7 +291,7 @@ def _serve(requests: Connection, replies: Connection) -> None:
         watchdog.busy_since = time.monotonic()
         try:
             if isinstance(request, CountRequest):
-                reply: Answered | Counted | Failed = Counted(_quad_count(store))
+                reply: QueryReply | Counted | Failed = Counted(_quad_count(store))
             else:
                 reply = run_query(store, request, result_limit=limit, prefixes=prefixes)
         except (KeyboardInterrupt, SystemExit):
