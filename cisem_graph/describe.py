@@ -21,17 +21,14 @@ SPARQL literals by ``sparql_string``.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from .errors import DescriptionTooLarge
-from .formats import by_name
 from .namespaces import DCTERMS, KINDS, RDF, RDFS, SDO, SKOS, bind_prefixes
-from .store.base import Store
+from .store.base import Rows, Store
 
 LABELS = (SDO.name, RDFS.label, SKOS.prefLabel)
 #: what is said of linked things: their labels and their types
@@ -140,8 +137,7 @@ def describe_query(iri: str, *, graph: bool = False, construct: bool = False) ->
 def exists(store: Store, iri: str) -> bool:
     """Whether some published statement has ``iri`` as its subject."""
     _check_iri(iri)
-    answer = store.execute(store.prepare(EXISTS.format(iri=iri)), by_name("json"))
-    return bool(json.loads(answer.body)["boolean"])
+    return store.ask(EXISTS.format(iri=iri))
 
 
 def flatten(dataset: Dataset) -> Graph:
@@ -164,7 +160,7 @@ def annotations(store: Store, iris) -> Graph:
         _check_iri(iri)
     query = ANNOTATE.format(iris=_values(iris), predicates=_values(ANNOTATIONS))
     for row in _select(store, query):
-        graph.add((_term(row["s"]), _term(row["p"]), _term(row["o"])))
+        graph.add((row["s"], row["p"], row["o"]))
     return graph
 
 
@@ -190,8 +186,8 @@ def kind_counts(store: Store, base: str) -> dict[str, int]:
     """How many things of each kind (``{base}id/{kind}/…``) the dataset describes, in the order of
     ``KINDS``; kinds with none are left out."""
     query = KIND_COUNTS.format(prefix=sparql_string(f"{base}id/"))
-    counts = {row["kind"]["value"]: int(row["n"]["value"]) for row in _select(store, query)
-              if row.get("kind", {}).get("value")}
+    counts = {str(row["kind"]): int(row["n"]) for row in _select(store, query)
+              if str(row.get("kind", ""))}
     return {kind: counts[kind] for kind in KINDS if counts.get(kind)}
 
 
@@ -210,12 +206,12 @@ def events(store: Store, base: str) -> list[Dated]:
     names: dict[str, dict[str, str]] = {}
     starts: dict[str, str] = {}
     for row in _select(store, query):
-        iri = row["e"]["value"]
+        iri = str(row["e"])
         found = names.setdefault(iri, {})
         if "name" in row:
-            found.setdefault(row["name"].get("xml:lang", ""), row["name"]["value"])
+            found.setdefault(_language(row["name"]), str(row["name"]))
         if "start" in row:
-            starts[iri] = min(filter(None, (starts.get(iri), row["start"]["value"])))
+            starts[iri] = min(filter(None, (starts.get(iri), str(row["start"]))))
     return [Dated(iri, found, starts.get(iri)) for iri, found in names.items()]
 
 
@@ -228,7 +224,7 @@ def things(store: Store, base: str, page: int = 10_000) -> list[tuple[str, str]]
         rows = _select(store, THINGS.format(prefix=sparql_string(prefix), limit=page,
                                             offset=offset))
         for row in rows:
-            kind, _, slug = row["s"]["value"][len(prefix):].partition("/")
+            kind, _, slug = str(row["s"])[len(prefix):].partition("/")
             if kind in KINDS and SLUG.fullmatch(slug):
                 found.append((kind, slug))
         if len(rows) < page:
@@ -239,9 +235,9 @@ def things(store: Store, base: str, page: int = 10_000) -> list[tuple[str, str]]
 def named_graph(store: Store, iri: str) -> Graph:
     """The triples of one named graph, as an rdflib graph with that identifier."""
     _check_iri(iri)
-    answer = store.execute(store.prepare(GRAPH.format(iri=iri)), by_name("ntriples"))
     graph = Graph(identifier=URIRef(iri))
-    graph.parse(data=answer.body.decode("utf-8"), format="nt")
+    for triple in store.construct(GRAPH.format(iri=iri)):
+        graph.add(triple)
     return graph
 
 
@@ -249,10 +245,10 @@ def graph_sources(store: Store) -> dict[str, dict]:
     """Title (per language) and source URL of every named graph that describes itself."""
     found: dict[str, dict] = {}
     for row in _select(store, GRAPH_SOURCES.format(dct=DCTERMS)):
-        entry = found.setdefault(row["g"]["value"], {"titles": {}, "source": None})
-        entry["titles"].setdefault(row["title"].get("xml:lang", ""), row["title"]["value"])
+        entry = found.setdefault(str(row["g"]), {"titles": {}, "source": None})
+        entry["titles"].setdefault(_language(row["title"]), str(row["title"]))
         if "source" in row:
-            entry["source"] = row["source"]["value"]
+            entry["source"] = str(row["source"])
     return found
 
 
@@ -295,27 +291,27 @@ def _quads(store: Store, query: str, iri: str, base: str) -> Dataset:
     dataset = Dataset()
     bind_prefixes(dataset, base)
     for row in _select(store, query, what=iri):
-        graph = dataset.graph(URIRef(row["g"]["value"]))
-        graph.add((_term(row["s"]), _term(row["p"]), _term(row["o"])))
+        graph = dataset.graph(row["g"])
+        graph.add((row["s"], row["p"], row["o"]))
     return dataset
 
 
-def _select(store: Store, query: str, what: str | None = None) -> list[dict]:
-    answer = store.execute(store.prepare(query), by_name("json"))
-    if answer.truncated:
+def _select(store: Store, query: str, what: str | None = None) -> Rows:
+    rows = store.select(query)
+    if rows.truncated:
         raise DescriptionTooLarge(
             f"The answer about {what or 'this request'} has more statements than the result_limit "
             "setting allows; download the dumps instead, or raise result_limit.")
-    return json.loads(answer.body)["results"]["bindings"]
+    return rows
 
 
-def _grouped(rows: list[dict], with_predicate: bool = False) -> list[Linked]:
+def _grouped(rows: Rows, with_predicate: bool = False) -> list[Linked]:
     grouped: dict[tuple, list[Literal]] = {}
     for row in rows:
-        key = (URIRef(row["s"]["value"]), URIRef(row["p"]["value"]) if with_predicate else None)
+        key = (URIRef(row["s"]), URIRef(row["p"]) if with_predicate else None)
         labels = grouped.setdefault(key, [])
-        if "label" in row and row["label"]["type"] == "literal":
-            labels.append(_term(row["label"]))
+        if isinstance(row.get("label"), Literal):
+            labels.append(row["label"])
     items = [Linked(s, tuple(sorted(set(labels), key=lambda lit: (lit.language or "", str(lit)))), p)
              for (s, p), labels in grouped.items()]
     return sorted(items, key=lambda item: (str(item.iri), str(item.predicate or "")))
@@ -327,13 +323,6 @@ def _check_iri(iri: str) -> None:
         raise ValueError(f"not an IRI that can be described: {iri!r}")
 
 
-def _term(binding: dict) -> Node:
-    kind, value = binding["type"], binding["value"]
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    if "xml:lang" in binding:
-        return Literal(value, lang=binding["xml:lang"])
-    datatype = binding.get("datatype")
-    return Literal(value, datatype=URIRef(datatype) if datatype else None)
+def _language(term) -> str:
+    """A literal's language tag, '' for anything else (as SPARQL JSON's missing xml:lang)."""
+    return getattr(term, "language", None) or ""

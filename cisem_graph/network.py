@@ -10,7 +10,7 @@ through a schema.org Role (``org schema:member role``, ``role schema:member pers
 ``schema:editor`` role) or a W3C ORG ``org:Membership`` collapses into one edge between the two
 things, labelled with the role's ``schema:roleName`` and keeping the role's IRI.
 
-The query (``network_query``) runs through ``Store.prepare``/``Store.execute``, so it passes the same
+The query (``network_query``) runs through ``Store.select``, so it passes the same
 guards as any public query, works on every store kind and grows with the data. It is **bounded**:
 it keeps the ``limit`` things with the most links (ties by IRI) and the edges between them, and
 counts all the things, so a sample says so (``Network.truncated``).
@@ -24,15 +24,15 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+from rdflib.term import Node as Term
+
 from .describe import LABELS, sparql_string
-from .formats import by_name
 from .namespaces import ORG, RDF, SDO
 from .store.base import Store
 
@@ -256,13 +256,13 @@ SELECT DISTINCT ?total ?node ?weight ?labelProperty ?label ?relation ?target ?ro
 
 def build_network(store: Store, base: str, limit: int = LIMIT) -> Network:
     """The network of the dataset the store serves, at most ``limit`` nodes (one query)."""
-    answer = store.execute(store.prepare(network_query(base, limit)), by_name("json"))
-    rows = json.loads(answer.body)["results"]["bindings"]
-    return network_from_rows(rows, base, limit, cut=answer.truncated)
+    rows = store.select(network_query(base, limit))
+    return network_from_rows(rows, base, limit, cut=rows.truncated)
 
 
-def network_from_rows(rows: list[dict], base: str, limit: int, *, cut: bool = False) -> Network:
-    """The network from the SPARQL JSON bindings of ``network_query`` (any engine's)."""
+def network_from_rows(rows: Iterable[Mapping[str, Term]], base: str, limit: int, *,
+                      cut: bool = False) -> Network:
+    """The network from the rows of ``network_query`` (variable -> rdflib term)."""
     prefix = f"{base}id/"
     label_rank = {str(p): i for i, p in enumerate(LABELS)}
     total = 0
@@ -271,24 +271,24 @@ def network_from_rows(rows: list[dict], base: str, limit: int, *, cut: bool = Fa
     edges: dict[tuple, dict[str, str]] = {}
     for row in rows:
         if "total" in row:
-            total = int(row["total"]["value"])
+            total = int(row["total"])
         if "node" not in row:
             continue
-        iri = row["node"]["value"]
-        weights[iri] = int(row["weight"]["value"])
+        iri = str(row["node"])
+        weights[iri] = int(row["weight"])
         found = labels.setdefault(iri, {})
         if "label" in row:
-            lang = row["label"].get("xml:lang", "").lower()
-            candidate = (label_rank.get(row["labelProperty"]["value"], len(label_rank)),
-                         row["label"]["value"])
+            lang = (row["label"].language or "").lower()
+            candidate = (label_rank.get(str(row["labelProperty"]), len(label_rank)),
+                         str(row["label"]))
             if lang not in found or candidate < found[lang]:
                 found[lang] = candidate
         if "relation" in row:
-            role = row["role"]["value"] if "role" in row else None
-            names = edges.setdefault((iri, row["relation"]["value"], row["target"]["value"], role), {})
+            role = str(row["role"]) if "role" in row else None
+            names = edges.setdefault((iri, str(row["relation"]), str(row["target"]), role), {})
             if "roleName" in row:
-                lang = row["roleName"].get("xml:lang", "").lower()
-                value = row["roleName"]["value"]
+                lang = (row["roleName"].language or "").lower()
+                value = str(row["roleName"])
                 names[lang] = min(names.get(lang, value), value)
     nodes = []
     for iri, weight in weights.items():
