@@ -41,7 +41,6 @@ The proof is tested against the corpus of long-running and crashing queries
 from __future__ import annotations
 
 import re
-from itertools import islice
 
 #: most tokens (names, terms, punctuation) in a bounded query
 MAX_TOKENS = 300
@@ -97,24 +96,32 @@ class _Reader:
     """A recursive-descent reader of the bounded subset, over tokens cut by one regex."""
 
     def __init__(self, text: str, result_limit: int) -> None:
-        self.tokens = [(m.lastgroup, m.group(m.lastgroup))
-                       for m in islice(_TOKEN.finditer(text), MAX_TOKENS + 1)]
-        if len(self.tokens) > MAX_TOKENS:
-            raise _NotBounded(f"more than {MAX_TOKENS} tokens")
-        self.at = 0
+        self.matches = _TOKEN.finditer(text)  # read lazily: most queries fail early
+        self.count = 0
+        self.current = self.next()
         self.result_limit = result_limit
-        #: (subject variable or None, object variable or None) of each pattern
-        self.patterns: list[tuple[str | None, str | None]] = []
+        #: the variable subject or object every pattern has, once one pattern was read; the
+        #: patterns read; whether a template is being read (its patterns are not matched)
+        self.star: str | None = None
+        self.patterns = 0
+        self.in_template = False
 
     # -- tokens --
 
+    def next(self) -> tuple[str, str]:
+        match = next(self.matches)
+        self.count += 1
+        if self.count > MAX_TOKENS:
+            raise _NotBounded(f"more than {MAX_TOKENS} tokens")
+        return match.lastgroup, match.group(match.lastgroup)
+
     def peek(self) -> tuple[str, str]:
-        return self.tokens[self.at]
+        return self.current
 
     def take(self) -> tuple[str, str]:
-        token = self.tokens[self.at]
+        token = self.current
         if token[0] != END:
-            self.at += 1
+            self.current = self.next()
         return token
 
     def word(self) -> str:
@@ -168,21 +175,18 @@ class _Reader:
         if self.word() == "WHERE":
             self.take()
         self.group(1)
-        if len(self.patterns) > MAX_PATTERNS:
-            raise _NotBounded(f"more than {MAX_PATTERNS} triple patterns")
-        self.check_joins()
 
     def template(self) -> None:
         """A CONSTRUCT template: triples only; its variables come from the WHERE clause."""
         self.expect("{")
-        patterns, self.patterns = self.patterns, []
+        self.in_template = True
         while self.peek() != (PUNCT, "}"):
             if self.peek() == (PUNCT, "."):
                 self.take()
             else:
                 self.triples()
         self.take()
-        self.patterns = patterns
+        self.in_template = False
 
     def describe(self) -> None:
         if self.peek()[0] not in (IRI, PNAME):
@@ -241,7 +245,7 @@ class _Reader:
                 raise _NotBounded(f"{_shown(kind, value)} as a predicate (property paths walk "
                                   "the graph)")
             while True:
-                self.patterns.append((subject, self.term(subject=False)))
+                self.pattern(subject, self.term(subject=False))
                 if self.peek() != (PUNCT, ","):
                     break
                 self.take()
@@ -275,16 +279,21 @@ class _Reader:
             if self.take()[0] not in (IRI, PNAME):
                 raise _NotBounded("a datatype that is no IRI")
 
-    def check_joins(self) -> None:
+    def pattern(self, subject: str | None, obj: str | None) -> None:
         """Every pattern anchored on a constant; several patterns only as a star."""
-        ends = set()
-        for subject, obj in self.patterns:
-            if subject is not None and obj is not None:
-                raise _NotBounded(f"the triple pattern ?{subject} … ?{obj} has no constant subject "
-                                  "or object")
-            ends.add(subject or obj)
-        if len(self.patterns) > 1 and (len(ends) != 1 or None in ends):
+        if self.in_template:
+            return
+        if subject is not None and obj is not None:
+            raise _NotBounded(f"the triple pattern ?{subject} … ?{obj} has no constant subject "
+                              "or object")
+        end = subject or obj
+        self.patterns += 1
+        if self.patterns == 1:
+            self.star = end
+        elif end is None or end != self.star:
             raise _NotBounded("triple patterns not joined on one variable (a cross product)")
+        if self.patterns > MAX_PATTERNS:
+            raise _NotBounded(f"more than {MAX_PATTERNS} triple patterns")
 
     # -- FILTER --
 
