@@ -10,7 +10,9 @@ Each figure is the best of three rounds, in ms per request, on one thread. The l
   every solution;
 - + our result writer: ``worker.run_query`` (query + SPARQL JSON written by ``store.results``);
 - guards: ``guards.analyze`` on the text;
-- store.execute: the request sent to a query process and its answer back (IPC + the above);
+- store.execute: the request sent to a query process and its answer back (IPC + the above), or,
+  for a query the fast lane takes (every lookup), run in this thread (``bench/lanes.py`` compares
+  the two lanes);
 - Flask, answer cached: the whole WSGI app for a repeated GET (negotiation, guards, cache, headers,
   query log), no query run;
 - Flask, cold: the whole WSGI app for a query not in the cache.
@@ -65,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     from cisem_graph.config import Settings
     from cisem_graph.formats import by_name
     from cisem_graph.store import guards
-    from cisem_graph.store.worker import run_query
+    from cisem_graph.store.worker import QueryRequest, run_query
     from cisem_graph.web import create_app
 
     texts = queries(generate())
@@ -96,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     for workload in ("lookup", "join"):
         items = texts[workload][: args.n]
         raw = best_of(lambda q: list(ox.query(q)), items)  # the default graph: the merge
-        written = best_of(lambda q: run_query(ox, ("query", q, True, None, None, "json"),
+        written = best_of(lambda q: run_query(ox, QueryRequest(q, True, None, None, "json"),
                                               result_limit=settings.result_limit, prefixes={}), items)
         guard = best_of(lambda q: guards.analyze(q, max_bytes=settings.max_request_bytes,
                                                  max_nesting=settings.max_nesting,
