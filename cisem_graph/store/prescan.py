@@ -40,7 +40,7 @@ _STOPS = re.compile(
     rf"|(?P<string>{_LONG_STRINGS[0]}|{_LONG_STRINGS[1]})"
     r"|(?P<unsure><<|" + '"""' + r"|''')"  # '<<', a long string not closed
     r"""|(?P<short>"[^"\r\n]*+"|'[^'\r\n]*+')"""
-    rf"|(?P<iri>{_IRI})"
+    rf"|(?P<iri>{_IRI}(?:[ \t\r\n]*+{_IRI})*+)"  # IRIs one after another: one stop
     r"|(?P<lt><)"
     r"|(?P<open>[{(\[])"
     r"|(?P<close>[})\]])"
@@ -132,7 +132,9 @@ class _Walk:
             if kind == "comment":
                 continue  # transparent: the token before it is still the one before
             if kind == "iri":
-                if stack and stack[-1] in _PARENS and _before(before, tail) != NOT_OPERAND:
+                # in parentheses, an IRI after an operand may be read as less-than
+                if stack and stack[-1] in _PARENS and (match.group(kind).count("<") > 1
+                                                       or _before(before, tail) != NOT_OPERAND):
                     return False
                 before = OPERAND
             elif kind in ("string", "short"):
