@@ -91,9 +91,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from pyoxigraph import Store as OxStore
 
-    from cisem_graph.build import open_current
     from cisem_graph.config import Settings
     from cisem_graph.formats import by_name
+    from cisem_graph.graph.version import open_current
     from cisem_graph.store import bounded, guards
     from cisem_graph.store.embedded import EmbeddedStore
     from cisem_graph.store.prescan import prescan

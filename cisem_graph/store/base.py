@@ -162,10 +162,20 @@ class Store(ABC):
         ``StoreUnavailable``.
         """
 
-    @abstractmethod
     def evaluate(self, query: PreparedQuery) -> Rows | Triples | bool:
         """Run a prepared query; its answer as Python values: ``Rows`` for a SELECT, a ``bool``
-        for an ASK, ``Triples`` for a CONSTRUCT or DESCRIBE. Raises as ``execute``."""
+        for an ASK, ``Triples`` for a CONSTRUCT or DESCRIBE. Raises as ``execute``.
+
+        The store kinds answer natively. This default, for a store that only writes answers
+        (a wrapper around another store), reads its ``execute`` answer back; a wrapper had
+        better pass ``evaluate`` through to the store it wraps.
+        """
+        from ..formats import by_name
+        from .terms import read_answer
+
+        answer = self.execute(query, by_name("ntriples" if query.returns_graph else "json"))
+        return read_answer(answer.body, query.returns_graph, answer.lane,
+                           truncated=answer.truncated)
 
     def results(self, query: str | PreparedQuery) -> Rows | Triples | bool:
         """``evaluate`` a query, preparing it first when it is text."""

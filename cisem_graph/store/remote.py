@@ -58,9 +58,9 @@ from ..errors import (
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..namespaces import project_prefixes
 from .base import ASK, REMOTE, SELECT, Answer, PreparedQuery, Rows, Store, Triples
-from .results import cap, write_boolean, write_solutions, write_triples
-from .terms import to_rdflib, typed
-from .worker import Boolean, Solutions, Statements, syntax_error
+from .results import write_boolean, write_solutions, write_triples
+from .terms import read_answer
+from .worker import syntax_error
 
 #: A graph name never published: sent when a dataset list is empty after filtering.
 NO_GRAPH = "urn:x-cisem:no-graph"
@@ -306,19 +306,10 @@ class RemoteStore(Store):
             return Answer(out, fmt, SELECT, count, truncated, REMOTE)
 
     def evaluate(self, query: PreparedQuery) -> Rows | Triples | bool:
-        body, limit = self._fetch(query), self.settings.result_limit
+        body = self._fetch(query)
         with _readable():
-            if query.returns_graph:
-                taken, truncated = cap(parse(body, RdfFormat.N_TRIPLES), limit)
-                reply = Statements([(t.subject, t.predicate, t.object) for t in taken], truncated)
-            elif isinstance(results := parse_query_results(body, QueryResultsFormat.JSON),
-                            QueryBoolean):
-                reply = Boolean(bool(results))
-            else:
-                rows, truncated = cap(results, limit)
-                reply = Solutions(tuple(v.value for v in results.variables),
-                                  [tuple(row) for row in rows], truncated)
-        return typed(reply, REMOTE, to_rdflib)
+            return read_answer(body, query.returns_graph, REMOTE,
+                               limit=self.settings.result_limit)
 
     def _fetch(self, query: PreparedQuery) -> bytes:
         """The store's answer: N-Triples for a graph form, else SPARQL JSON results."""

@@ -11,13 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pyoxigraph import BlankNode, NamedNode, Triple
+from pyoxigraph import (
+    BlankNode,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+)
 from pyoxigraph import Literal as OxLiteral
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .base import Rows, Triples
-from .results import XSD_STRING
+from .results import XSD_STRING, cap
 from .worker import Boolean, QueryReply, Solutions, Statements
 
 
@@ -65,3 +74,24 @@ def typed(reply: QueryReply, lane: str, term: Callable = lambda t: t) -> Rows | 
     if isinstance(reply, Boolean):
         return reply.value
     raise TypeError(f"not an answer as values: {type(reply).__name__}")
+
+
+def read_answer(body: bytes, graph: bool, lane: str, *, limit: int | None = None,
+                truncated: bool = False) -> Rows | Triples | bool:
+    """The typed answer in a serialized one: N-Triples (``graph``) or SPARQL JSON results.
+
+    With ``limit``, at most that many rows or triples are read (``truncated`` says if more
+    existed); else all, and ``truncated`` is passed on. pyoxigraph parses lazily: a broken body
+    raises ``SyntaxError`` while it is read, here.
+    """
+    if graph:
+        triples = parse(body, RdfFormat.N_TRIPLES)
+        taken, cut = cap(triples, limit) if limit is not None else (list(triples), truncated)
+        reply = Statements([(t.subject, t.predicate, t.object) for t in taken], cut)
+    elif isinstance(results := parse_query_results(body, QueryResultsFormat.JSON), QueryBoolean):
+        reply = Boolean(bool(results))
+    else:
+        rows, cut = cap(results, limit) if limit is not None else (list(results), truncated)
+        reply = Solutions(tuple(v.value for v in results.variables), [tuple(r) for r in rows],
+                          cut)
+    return typed(reply, lane, to_rdflib)

@@ -18,9 +18,10 @@ from rdflib import Literal, URIRef
 from cisem_graph.config import Settings
 from cisem_graph.errors import CisemError, QueryTimeout, StoreUnavailable
 from cisem_graph.formats import GRAPH_FORMATS, RESULT_FORMATS
+from cisem_graph.graph.version import write_store
 from cisem_graph.store.base import FAST, ISOLATED, PreparedQuery
 from cisem_graph.store.bounded import MAX_PATTERNS, is_bounded, unbounded_reason
-from cisem_graph.store.embedded import EmbeddedStore, write_store
+from cisem_graph.store.embedded import EmbeddedStore
 
 B = "https://w3id.org/cisem/"
 CISEM = f"<{B}id/organization/cisem>"
