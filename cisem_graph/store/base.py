@@ -5,8 +5,8 @@ updates, SERVICE) and only a prepared query can be executed. The web layer negot
 format between the two steps, because the format depends on the query form. Stores serialize the
 answer themselves, so the web layer never sees engine objects and never knows which store it has.
 
-The program's own callers (pages, canned queries, the network, the CLI) ask for Python values
-instead, and never parse the store's SPARQL JSON again: ``select`` gives ``Rows`` (rdflib terms by
+The program's own callers (descriptions and pages, the network) ask for Python values instead,
+and never parse the store's SPARQL JSON again: ``select`` gives ``Rows`` (rdflib terms by
 variable), ``ask`` a ``bool``, ``construct`` ``Triples`` (CONSTRUCT and DESCRIBE); ``results``
 any of them by the query's form. The same guards, time-out and cap hold.
 
@@ -196,8 +196,8 @@ class Store(ABC):
     def _prepared(self, query: str | PreparedQuery, forms: tuple[str, ...]) -> PreparedQuery:
         prepared = query if isinstance(query, PreparedQuery) else self.prepare(query)
         if prepared.form not in forms:
-            raise QueryError(f"This is a {prepared.form} query; {' or '.join(forms)} was expected "
-                             "here.")
+            raise QueryError(f"A {' or '.join(forms)} query was expected here, not "
+                             f"{prepared.form}.")
         return prepared
 
     @abstractmethod

@@ -38,6 +38,7 @@ import logging
 import re
 import threading
 import time
+import traceback
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -196,10 +197,12 @@ class _Slots:
 
 @contextmanager
 def _readable() -> Iterator[None]:
-    """pyoxigraph parses the store's answer lazily: a broken one fails while it is read."""
+    """pyoxigraph parses the store's answer lazily: a broken one fails while it is read. Its
+    readers must be dropped by this thread: the traceback's frames let go of them here."""
     try:
         yield
     except SyntaxError as exc:
+        traceback.clear_frames(exc.__traceback__)
         raise StoreUnavailable(f"The store sent an answer that cannot be read ({exc}).") from None
 
 

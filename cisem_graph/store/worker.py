@@ -1,9 +1,11 @@
 """Supervised query processes: pyoxigraph runs where a crash or a runaway query costs one query.
 
-pyoxigraph cannot cancel a query and segfaults on pathologically nested input, so queries never run
-in the web process. Each query process is a fresh interpreter (``sys.executable``: the *spawn*
-model, as the WSGI worker is multi-threaded and must never ``fork``) that opens one dataset version
-read-only, once, and then answers many queries over a pair of pipes; only ``bytes`` come back.
+pyoxigraph cannot cancel a query and segfaults on pathologically nested input, so a query that might
+run long or crash never runs in the web process (only those ``store.bounded`` proves bounded do, in
+the embedded store's fast lane, through the same ``run_query``). Each query process is a fresh
+interpreter (``sys.executable``: the *spawn* model, as the WSGI worker is multi-threaded and must
+never ``fork``) that opens one dataset version read-only, once, and then answers many queries over a
+pair of pipes; the messages are the named tuples below, holding only strings, numbers and bytes.
 
 ``WorkerPool`` (the parent side) hands its processes to callers from many threads, measures each
 query's time, SIGKILLs a process whose query outlives the time-out and starts a replacement, and

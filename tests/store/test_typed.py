@@ -144,7 +144,7 @@ def test_results_answers_by_the_form(store):
     ("select", "ASK {}"), ("ask", NAMES), ("construct", NAMES), ("select", f"DESCRIBE <{CISEM}>"),
 ])
 def test_a_query_of_another_form_is_refused(store, method, text):
-    with pytest.raises(QueryError, match="was expected"):
+    with pytest.raises(QueryError, match="was expected here, not"):
         getattr(store, method)(text)
 
 
