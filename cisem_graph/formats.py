@@ -48,7 +48,10 @@ GRAPH_FORMATS: tuple[Format, ...] = (
            ("application/x-turtle", "text/n3", "text/rdf+n3", "application/rdf+n3"), "turtle",
            keys=("n3",)),
     Format("ntriples", "application/n-triples", "nt", ("text/plain",), "nt"),
-    Format("jsonld", "application/ld+json", "jsonld", ("application/json",), "json-ld"),
+    # a `format=json` (SPARQLWrapper, Fuseki) on a CONSTRUCT or DESCRIBE means JSON-LD
+    Format("jsonld", "application/ld+json", "jsonld",
+           ("application/json", "application/sparql-results+json"), "json-ld",
+           keys=("json",)),
     Format("rdfxml", "application/rdf+xml", "rdf", ("application/xml", "text/xml"), "xml"),
     Format("trig", "application/trig", "trig", (), "trig", dataset=True),
     Format("nquads", "application/n-quads", "nq", (), "nquads", dataset=True),

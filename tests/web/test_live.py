@@ -127,6 +127,35 @@ def test_graph_forms_in_every_format(server, query, fmt, parse_as):
     assert {str(o) for o in graph.objects(URIRef(EVENT), performer)} == PERFORMERS
 
 
+@pytest.mark.filterwarnings("ignore:Sending Accept header:RuntimeWarning")  # SPARQLWrapper's own
+@pytest.mark.parametrize("query", [CONSTRUCT, DESCRIBE])
+def test_graph_forms_as_sparqlwrapper_json(server, query):
+    """SPARQLWrapper's JSON for a graph query (``format=json&output=json&results=json``, Accept
+    ``*/*``) is JSON-LD, as Fuseki reads it."""
+    _, url = server
+    with client(url, query, JSON).query().response as response:
+        assert response.headers["Content-Type"].startswith("application/ld+json")
+        graph = Graph().parse(data=response.read(), format="json-ld")
+    assert {str(o) for o in graph.objects(URIRef(EVENT), URIRef("https://schema.org/performer"))} \
+        == PERFORMERS
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "POST_FORM"])
+@pytest.mark.parametrize("query", [CONSTRUCT, DESCRIBE])
+def test_rdflib_sparql_store_with_json_reads_graph_forms(server, method, query):
+    """rdflib's ``SPARQLStore(returnFormat="json")`` asks every query with ``Accept:
+    application/sparql-results+json``: a graph query gets its graph (JSON-LD), not a 406."""
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    _, url = server
+    graph = Graph(store=SPARQLStore(url + "/sparql", returnFormat="json", method=method))
+    result = graph.query(query)
+    assert {str(o) for o in result.graph.objects(URIRef(EVENT), URIRef("https://schema.org/performer"))} \
+        == PERFORMERS
+    rows = graph.query(SELECT)
+    assert {str(row[0]) for row in rows} == PERFORMERS
+
+
 # --- the same under each WSGI server ------------------------------------------------------------
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -86,6 +86,33 @@ def test_construct_graphs_are_negotiated(client, accept, media_type, parse_as):
     assert {str(o) for o in graph.objects(URIRef(EVENT), None)} == EXPECTED_PERFORMERS
 
 
+@pytest.mark.parametrize("how", [
+    {"query_string": {"format": "json"}},
+    {"query_string": {"output": "json"}},
+    {"query_string": {"format": "json", "output": "json", "results": "json"}},  # SPARQLWrapper
+    {"headers": {"Accept": "application/sparql-results+json"}},  # rdflib's SPARQLStore
+    {"headers": {"Accept": "application/json"}},
+])
+@pytest.mark.parametrize("form", ["construct", "describe"])
+def test_json_asked_of_a_graph_query_is_json_ld(client, how, form):
+    """A client's JSON is read by the query's form, as SPARQLWrapper and Fuseki read it: the JSON
+    of a graph is JSON-LD (the SELECT below still gets SPARQL JSON results)."""
+    query = CONSTRUCT if form == "construct" else f"DESCRIBE <{EVENT}>"
+    response = client.get("/sparql", query_string={"query": query, **how.get("query_string", {})},
+                          headers=how.get("headers", {}))
+    assert response.status_code == 200, response.data
+    assert response.mimetype == "application/ld+json"
+    graph = Graph().parse(data=response.data, format="json-ld")
+    performers = {str(o) for o in graph.objects(URIRef(EVENT), URIRef("https://schema.org/performer"))}
+    assert performers == EXPECTED_PERFORMERS
+
+
+def test_json_asked_of_a_select_is_sparql_json(client):
+    response = client.get("/sparql", query_string={"query": PERFORMERS, "format": "json"})
+    assert response.mimetype == "application/sparql-results+json"
+    assert performers_from(response.data, "json") == EXPECTED_PERFORMERS
+
+
 def test_unacceptable_format_is_406_listing_what_is_offered(client):
     response = client.get("/sparql", query_string={"query": PERFORMERS}, headers={"Accept": "image/png"})
     assert response.status_code == 406
