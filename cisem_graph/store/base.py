@@ -126,6 +126,12 @@ class Store(ABC):
     def version(self) -> str:
         """The dataset version served (a content hash from the build)."""
 
+    @property
+    def query_base(self) -> str:
+        """What relative IRIs in a query resolve against: the endpoint's canonical URL, so an
+        answer (and its cache key) never depends on the host a client asked."""
+        return f"{self.settings.base_iri}sparql"
+
     #: what a query whose own FROM / FROM NAMED choose its dataset is prepared as
     text_dataset_query: type[PreparedQuery] = PreparedQuery
     #: whether this store runs bounded queries in the serving process (``prepare`` then proves it)

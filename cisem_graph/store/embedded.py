@@ -82,6 +82,7 @@ class EmbeddedStore(Store):
             "path": self._path,
             "result_limit": settings.result_limit,
             "prefixes": self._prefixes,
+            "base_iri": self.query_base,
             "hard_limit": settings.query_timeout + _HARD_LIMIT_SLACK,
         }
         self._pool = WorkerPool(config, size=settings.query_processes,
@@ -130,7 +131,7 @@ class EmbeddedStore(Store):
         engine = self._open_engine()
         try:
             return run_query(engine, request, result_limit=self.settings.result_limit,
-                             prefixes=self._prefixes, term=to_rdflib,
+                             prefixes=self._prefixes, base_iri=self.query_base, term=to_rdflib,
                              timeout=self.settings.query_timeout)
         except BaseException as exc:
             # pyoxigraph's answer iterators must be dropped by the thread that made them

@@ -213,6 +213,20 @@ class _TimedOut(Exception):
         self.conn = conn
 
 
+#: an IRI reference that is not absolute (no scheme): the query needs a base to mean anything
+_RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.\-]*:)[^\x00-\x20<>\"{}|^`\\]*>")
+
+
+def with_base(text: str, base: str) -> tuple[str, int]:
+    """The query as sent to the store, and how many lines were put before it: ``BASE <base>`` on
+    a line of its own when the text may hold a relative IRI (the store knows no base of ours; a
+    BASE of the query's own, further on, still resolves against it, as the embedded store's
+    ``base_iri`` does). A ``<`` that is only a comparison costs nothing but that line."""
+    if _RELATIVE_IRI.search(text) is None:
+        return text, 0
+    return f"BASE <{base}>\n{text}", 1
+
+
 def _await_store(conn: http.client.HTTPConnection, slots: _Slots, limit: float) -> None:
     """Hold a slot until the store stops working on a query we gave up on, then release it.
 
@@ -317,10 +331,11 @@ class RemoteStore(Store):
     def _fetch(self, query: PreparedQuery) -> bytes:
         """The store's answer: N-Triples for a graph form, else SPARQL JSON results."""
         accept = _NTRIPLES if query.returns_graph else _RESULTS_JSON
-        form = urllib.parse.urlencode([("query", query.text), *self._dataset(query)])
+        text, lines_before = with_base(query.text, self.query_base)
+        form = urllib.parse.urlencode([("query", text), *self._dataset(query)])
         self._slots.acquire()
         try:
-            body = self._post(form.encode("utf-8"), accept)
+            body = self._post(form.encode("utf-8"), accept, lines_before)
         except _TimedOut as exc:  # the slot stays taken while the store still works
             threading.Thread(target=_await_store, daemon=True, name="cisem-store-drain",
                              args=(exc.conn, self._slots, DRAIN_LIMIT)).start()
@@ -394,7 +409,7 @@ class RemoteStore(Store):
             raise ConfigError(f"the store at {self.query_url} holds {held}, this server serves "
                               f"version {self._version}: run `cisem-graph push` first")
 
-    def _post(self, body: bytes, accept: str) -> bytes:
+    def _post(self, body: bytes, accept: str, lines_before: int = 0) -> bytes:
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
         if self._authorization:
             headers["Authorization"] = self._authorization
@@ -427,7 +442,8 @@ class RemoteStore(Store):
         message = data.decode("utf-8", errors="replace").strip()[:2000]
         if response.status == 400:
             if re.match(r"error at \d+:\d+:", message):  # Oxigraph server, as pyoxigraph says it
-                raise syntax_error(SyntaxError(message))  # so worded as the embedded store's
+                # so worded as the embedded store's, at the client's own positions
+                raise syntax_error(SyntaxError(message), lines_before)
             raise QueryError(message or "The store refused the query as malformed.")
         raise StoreUnavailable(f"The store answered {response.status} {response.reason}: "
                                f"{message}")

@@ -138,13 +138,14 @@ QueryReply = Written | Solutions | Boolean | Statements
 _SYNTAX_POSITION = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.DOTALL)
 
 
-def syntax_error(exc: SyntaxError) -> QueryError:
-    """pyoxigraph's ``SyntaxError('error at 4:11: expected ...')`` as a ``QueryError``."""
+def syntax_error(exc: SyntaxError, lines_before: int = 0) -> QueryError:
+    """pyoxigraph's ``SyntaxError('error at 4:11: expected ...')`` as a ``QueryError``;
+    ``lines_before``: lines put before the client's query, not counted in its positions."""
     text = str(exc)
     match = _SYNTAX_POSITION.match(text)
     if not match:
         return QueryError(f"Syntax error: {text}")
-    line, column, rest = int(match[1]), int(match[2]), match[3]
+    line, column, rest = int(match[1]) - lines_before, int(match[2]), match[3]
     return QueryError(f"Syntax error at line {line}, column {column}: {rest}",
                       line=line, column=column)
 
@@ -156,7 +157,8 @@ def timed_out(timeout: float) -> QueryTimeout:
 
 
 def run_query(store, request: QueryRequest, *, result_limit: int, prefixes: dict[str, str],
-              term: Callable = results.encode_term, timeout: float | None = None) -> QueryReply:
+              base_iri: str | None = None, term: Callable = results.encode_term,
+              timeout: float | None = None) -> QueryReply:
     """Run one query request on an open pyoxigraph store; the answer written or as values.
 
     ``term`` turns each pyoxigraph term of an answer as values into what the caller keeps (the
@@ -166,7 +168,7 @@ def run_query(store, request: QueryRequest, *, result_limit: int, prefixes: dict
     Raises ``CisemError``.
     """
     started = time.monotonic()
-    options: dict = {}
+    options: dict = {"base_iri": base_iri} if base_iri else {}
     if not request.union:  # with union, the store's own default graph: the merge written by the build
         try:
             if request.default_graphs is not None:
@@ -287,7 +289,7 @@ def _serve(requests: Connection, replies: Connection) -> None:
     watchdog = _Watchdog(config["hard_limit"])
     watchdog.start()
     replies.send(Ready(os.getpid()))
-    limit, prefixes = config["result_limit"], config["prefixes"]
+    limit, prefixes, base = config["result_limit"], config["prefixes"], config["base_iri"]
     while True:
         request = requests.recv()
         watchdog.busy_since = time.monotonic()
@@ -295,7 +297,8 @@ def _serve(requests: Connection, replies: Connection) -> None:
             if isinstance(request, CountRequest):
                 reply: QueryReply | Counted | Failed = Counted(_quad_count(store))
             else:
-                reply = run_query(store, request, result_limit=limit, prefixes=prefixes)
+                reply = run_query(store, request, result_limit=limit, prefixes=prefixes,
+                                  base_iri=base)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException is a BaseException

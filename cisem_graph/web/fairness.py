@@ -20,14 +20,16 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..errors import TooManyRequests
 from ..formats import Format
-from ..store.base import Answer, PreparedQuery, Store
+from ..store.base import Answer, PreparedQuery, Rows, Store, Triples
 from .metrics import Metrics
 from .shared import CLIENT_PROBE, CLIENT_RECORD, CLIENT_SLOTS, CLIENTS_AT, Segment
 
 WINDOW = 60.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -129,22 +131,29 @@ class MeteredStore(Store):
         return self.inner.prepare(text, default_graphs, named_graphs)
 
     def execute(self, query: PreparedQuery, fmt: Format) -> Answer:
+        return self._metered(self.inner.execute, query, fmt)
+
+    def evaluate(self, query: PreparedQuery) -> Rows | Triples | bool:
+        return self._metered(self.inner.evaluate, query)
+
+    def _metered(self, run: Callable[..., T], *args: object) -> T:
+        """``run(*args)`` within the client's budget; its time charged and observed."""
         refusal = self.budgets.admit(self.client)
         if refusal is not None:
             self.throttled(refusal.reason)
             raise _refused(refusal, self.budgets)
         started = time.perf_counter()
-        answer, error = None, None
+        result, error = None, None
         try:
-            answer = self.inner.execute(query, fmt)
-            return answer
+            result = run(*args)
+            return result
         except BaseException as exc:
             error = exc
             raise
         finally:
             seconds = time.perf_counter() - started
             self.budgets.release(self.client, seconds)
-            self.observe(answer, seconds, error)
+            self.observe(result, seconds, error)
 
     def triple_count(self) -> int:
         return self.inner.triple_count()

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from flask import Blueprint, Response, abort, request
 
 from ..errors import QueryAborted, QueryTimeout, StoreTimeout, StoreUnavailable, Unauthorized
-from ..store.base import Answer
 from .shared import COUNTERS, Segment, WorkerRegion
 
 #: the route label of a request: its blueprint, when it is one of these
@@ -64,8 +63,9 @@ class Metrics:
         code = _STATUS_INDEX.get(status, _STATUS_INDEX["other"])
         self._add(_REQUESTS + route * len(STATUSES) + code)
 
-    def query(self, answer: Answer | None, seconds: float, error: BaseException | None) -> None:
-        """One query that reached the store: its time, its lane, how it ended."""
+    def query(self, answer: object, seconds: float, error: BaseException | None) -> None:
+        """One query that reached the store: its time, its lane (``Answer``, ``Rows`` and
+        ``Triples`` say it; an ASK's bool does not), how it ended."""
         bucket = next((i for i, bound in enumerate(BUCKETS) if seconds <= bound), len(BUCKETS))
         with self._lock:
             values = self.region.values

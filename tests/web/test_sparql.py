@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
 from cisem_graph.namespaces import SD
@@ -111,6 +111,47 @@ def test_json_asked_of_a_select_is_sparql_json(client):
     response = client.get("/sparql", query_string={"query": PERFORMERS, "format": "json"})
     assert response.mimetype == "application/sparql-results+json"
     assert performers_from(response.data, "json") == EXPECTED_PERFORMERS
+
+
+def test_relative_iris_resolve_against_the_endpoint_url(client):
+    """W3C protocol test ``query_content_type_construct``: one triple, whatever host was asked."""
+    query = "CONSTRUCT { <s> <p> 1 } WHERE {}"
+    answers = [client.get("/sparql", query_string={"query": query}, base_url=f"http://{host}/",
+                          headers={"Accept": "application/n-triples"}) for host in
+               ("localhost", "127.0.0.1:5000")]
+    for answer in answers:
+        assert answer.status_code == 200, answer.data
+        graph = Graph().parse(data=answer.data, format="nt")
+        assert set(graph) == {(URIRef(f"{BASE}s"), URIRef(f"{BASE}p"), Literal(1))}
+    assert answers[0].data == answers[1].data
+    assert answers[0].headers["ETag"] == answers[1].headers["ETag"]
+
+
+def test_a_thing_can_be_named_relative_to_the_dataset(client, app):
+    """``<id/event/…>`` is the thing itself: the endpoint's URL is ``{base}sparql``. A lookup like
+    this is bounded, so on the embedded store it runs in the fast lane: the base holds there too."""
+    query = ("PREFIX schema: <https://schema.org/> SELECT ?who WHERE "
+             "{ <id/event/impresa-sociale-di-inserimento-lavorativo> schema:performer ?who }")
+    answer = client.get("/sparql", query_string={"query": query, "format": "json"})
+    assert performers_from(answer.data, "json") == EXPECTED_PERFORMERS
+    store = app.extensions["cisem_graph"].store
+    rows = store.select(query)
+    assert {str(row["who"]) for row in rows} == EXPECTED_PERFORMERS
+    assert rows.lane == ("fast" if store.fast_lane else "remote")
+
+
+def test_a_query_with_its_own_base_keeps_it(client):
+    query = "BASE <http://example.org/x/> SELECT ?o WHERE { BIND(<y> AS ?o) }"
+    answer = client.get("/sparql", query_string={"query": query, "format": "json"})
+    assert json.loads(answer.data)["results"]["bindings"][0]["o"]["value"] == "http://example.org/x/y"
+
+
+def test_a_syntax_error_after_a_relative_iri_names_the_clients_line(client):
+    query = "SELECT * WHERE {\n  <s> <p> ?o .\n  FILTER(\n}"
+    answer = client.get("/sparql", query_string={"query": query},
+                        headers={"Accept": "application/json"})
+    assert answer.status_code == 400
+    assert answer.json["line"] == 4
 
 
 def test_unacceptable_format_is_406_listing_what_is_offered(client):
