@@ -289,7 +289,7 @@ def _serve(requests: Connection, replies: Connection) -> None:
     watchdog = _Watchdog(config["hard_limit"])
     watchdog.start()
     replies.send(Ready(os.getpid()))
-    limit, prefixes, base = config["result_limit"], config["prefixes"], config["base_iri"]
+    limit, prefixes, base = config["result_limit"], config["prefixes"], config.get("base_iri")
     while True:
         request = requests.recv()
         watchdog.busy_since = time.monotonic()
