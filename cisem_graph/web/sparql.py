@@ -9,7 +9,6 @@ answer rendered here as a table, so a permalink ``/sparql?query=…`` works with
 from __future__ import annotations
 
 import json
-import logging
 import time
 
 from flask import Blueprint, Response, render_template, request, url_for
@@ -18,13 +17,12 @@ from ..errors import CisemError, NotAcceptable
 from ..formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, by_name
 from ..queries import load_queries, query_prefixes
 from ..store.base import Answer, PreparedQuery
-from . import answers, get_settings, get_store, http, protocol
+from . import answers, get_settings, get_store, http, protocol, querylog
 from .i18n import asked_language, page_language
 from .links import Linker, request_linker
 from .service import service_description
 
 bp = Blueprint("sparql", __name__)
-log = logging.getLogger("cisem_graph.query")
 
 
 @bp.route("/sparql/", methods=["GET", "POST"])
@@ -52,9 +50,8 @@ def endpoint() -> Response:
         outcome = f"{exc.status} {exc.title}"
         raise
     finally:
-        log.info("query outcome=%s ms=%.1f bytes=%d rows=%s truncated=%s", outcome,
-                 (time.perf_counter() - started) * 1000, len(answer.body) if answer else 0,
-                 answer.count if answer else "-", answer.truncated if answer else "-")
+        querylog.query(outcome, started, len(answer.body) if answer else 0,
+                       answer.count if answer else "-", answer.truncated if answer else "-")
 
 
 def choose_format(prepared: PreparedQuery, tokens: tuple[str, ...]) -> Format:
@@ -84,7 +81,7 @@ def editor_with_answer(req: protocol.ProtocolRequest) -> Response:
         outcome = f"{exc.status} {exc.title}"
         return editor_page(req.query, req, error=exc)
     finally:
-        log.info("query outcome=%s ms=%.1f page", outcome, (time.perf_counter() - started) * 1000)
+        querylog.query(outcome, started)
 
 
 def results_page(req: protocol.ProtocolRequest, prepared: PreparedQuery) -> Response:
