@@ -186,3 +186,8 @@ class ImportFailed(CisemError):
         super().__init__(f"{len(errors)} error(s): nothing written")
         self.problems = problems
         self.unreadable = unreadable
+
+
+class NotAtOnce(Exception):
+    """An answer asked "at once" (``Store.execute(at_once=True)``) needs waiting (a query process,
+    a remote store) or is large: ask again without. Not a ``CisemError``: never reported."""

@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
-class Format:
+@dataclass(frozen=True, eq=False)  # one object per format: compared and hashed by identity, which
+class Format:                       # memoised negotiation does per request (a field hash costs µs)
     name: str
     media_type: str
     extension: str

@@ -116,6 +116,10 @@ class Triples:
         return graph
 
 
+#: most rows or triples an answer given "at once" may hold (``Store.execute``)
+AT_ONCE_ROWS = 1000
+
+
 class Store(ABC):
     """A dataset version that answers guarded, time-limited, capped queries."""
 
@@ -161,8 +165,12 @@ class Store(ABC):
         return PreparedQuery(text, info.form, bounded=fast)
 
     @abstractmethod
-    def execute(self, query: PreparedQuery, fmt: Format) -> Answer:
+    def execute(self, query: PreparedQuery, fmt: Format, *, at_once: bool = False) -> Answer:
         """Run a prepared query and serialize its answer in ``fmt``.
+
+        ``at_once``: answer only if it takes no waiting (the fast lane) and is small (at most
+        ``AT_ONCE_ROWS`` rows or triples), else raise ``NotAtOnce`` having written nothing: a
+        caller that must not block long (an event loop) asks so first.
 
         Raises ``QueryError`` (syntax, with line/column), ``QueryTimeout``, ``Overloaded``,
         ``StoreUnavailable``.

@@ -28,11 +28,12 @@ from pathlib import Path
 from pyoxigraph import Store as OxStore
 
 from ..config import Settings
-from ..errors import CisemError, NotAcceptable, StoreUnavailable
+from ..errors import CisemError, NotAcceptable, NotAtOnce, StoreUnavailable
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..namespaces import project_prefixes
 from .base import (
     ASK,
+    AT_ONCE_ROWS,
     CONSTRUCT,
     FAST,
     GRAPH_FORMS,
@@ -101,14 +102,16 @@ class EmbeddedStore(Store):
     def version(self) -> str:
         return self._version
 
-    def execute(self, query: PreparedQuery, fmt: Format) -> Answer:
+    def execute(self, query: PreparedQuery, fmt: Format, *, at_once: bool = False) -> Answer:
         if fmt not in (GRAPH_FORMATS if query.returns_graph else RESULT_FORMATS):
             kind = "graph" if query.returns_graph else "result"
             raise NotAcceptable(f"A {query.form} answer cannot be written as {fmt.name}; "
                                 f"{kind} formats fit it.")
         request = _request(query, fmt.name)
         if self._takes_fast_lane(query):
-            reply, lane = self._run_here(request), FAST
+            reply, lane = self._run_here(request, AT_ONCE_ROWS if at_once else None), FAST
+        elif at_once:
+            raise NotAtOnce
         else:
             reply, lane = unwrap(self._pool.run(request)), ISOLATED
         if reply.kind == "GRAPH":
@@ -126,19 +129,20 @@ class EmbeddedStore(Store):
     def _takes_fast_lane(self, query: PreparedQuery) -> bool:
         return self.fast_lane and query.bounded
 
-    def _run_here(self, request: QueryRequest):
-        """Run a bounded query in the calling thread, on this process's read-only store."""
+    def _run_here(self, request: QueryRequest, at_most: int | None = None):
+        """Run a bounded query in the calling thread, on this process's read-only store
+        (``at_most``: ``NotAtOnce`` past that many rows)."""
         engine = self._open_engine()
         try:
             return run_query(engine, request, result_limit=self.settings.result_limit,
                              prefixes=self._prefixes, base_iri=self.query_base, term=to_rdflib,
-                             timeout=self.settings.query_timeout)
+                             timeout=self.settings.query_timeout, at_most=at_most)
         except BaseException as exc:
             # pyoxigraph's answer iterators must be dropped by the thread that made them
             # (else they leak, with an error); a traceback would keep them alive until the
             # garbage collector runs, on any thread
             traceback.clear_frames(exc.__traceback__)
-            if isinstance(exc, CisemError | KeyboardInterrupt | SystemExit):
+            if isinstance(exc, CisemError | NotAtOnce | KeyboardInterrupt | SystemExit):
                 raise
             unwrap(failure(exc, self._path))  # as a query process reports it
             raise

@@ -51,6 +51,7 @@ from ..config import Settings
 from ..errors import (
     ConfigError,
     NotAcceptable,
+    NotAtOnce,
     Overloaded,
     QueryError,
     StoreTimeout,
@@ -304,7 +305,9 @@ class RemoteStore(Store):
 
     # --- executing ---------------------------------------------------------------------------
 
-    def execute(self, query: PreparedQuery, fmt: Format) -> Answer:
+    def execute(self, query: PreparedQuery, fmt: Format, *, at_once: bool = False) -> Answer:
+        if at_once:
+            raise NotAtOnce  # every answer waits for another process
         if fmt not in (GRAPH_FORMATS if query.returns_graph else RESULT_FORMATS):
             kind = "graph" if query.returns_graph else "result"
             raise NotAcceptable(f"A {query.form} answer cannot be written as {fmt.name}; "

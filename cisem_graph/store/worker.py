@@ -21,6 +21,7 @@ pyoxigraph and this package's small modules, and leaves nothing behind when it i
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 import resource
@@ -39,6 +40,7 @@ from pyoxigraph import DefaultGraph, NamedNode, QueryBoolean, QuerySolutions, St
 from ..errors import (
     CisemError,
     NotAcceptable,
+    NotAtOnce,
     Overloaded,
     QueryAborted,
     QueryError,
@@ -158,13 +160,14 @@ def timed_out(timeout: float) -> QueryTimeout:
 
 def run_query(store, request: QueryRequest, *, result_limit: int, prefixes: dict[str, str],
               base_iri: str | None = None, term: Callable = results.encode_term,
-              timeout: float | None = None) -> QueryReply:
+              timeout: float | None = None, at_most: int | None = None) -> QueryReply:
     """Run one query request on an open pyoxigraph store; the answer written or as values.
 
     ``term`` turns each pyoxigraph term of an answer as values into what the caller keeps (the
     query process: ``results.encode_term``, cheap to pickle). With ``timeout``, reading the
     answer stops with ``QueryTimeout`` once that many seconds have passed (the fast lane, which
-    has no process to kill; the answer is read lazily, so that is between two solutions).
+    has no process to kill; the answer is read lazily, so that is between two solutions). With
+    ``at_most``, reading stops with ``NotAtOnce`` past that many solutions (nothing is written).
     Raises ``CisemError``.
     """
     started = time.monotonic()
@@ -188,7 +191,8 @@ def run_query(store, request: QueryRequest, *, result_limit: int, prefixes: dict
             if fmt is None:
                 return Boolean(bool(answer))
             return Written(results.write_boolean(bool(answer), fmt), "ASK", 1, False)
-        items = answer if timeout is None else _until(answer, started + timeout, timeout)
+        items = answer if timeout is None and at_most is None else \
+            _watched(answer, timeout, started, at_most)
         if isinstance(answer, QuerySolutions):
             _check_format(fmt, results.SOLUTION_FORMATS, "SELECT")
             variables = tuple(v.value for v in answer.variables)
@@ -214,13 +218,22 @@ def _check_format(fmt: str | None, formats: Collection[str], form: str) -> None:
         raise NotAcceptable(f"A {form} answer cannot be written as {fmt}.")
 
 
-def _until(items: Iterable, deadline: float, timeout: float) -> Iterator:
-    """``items``, raising ``QueryTimeout`` when one comes after the deadline."""
+def _watched(items: Iterable, timeout: float | None, started: float,
+             at_most: int | None) -> Iterator:
+    """``items``, raising ``QueryTimeout`` when one comes after ``timeout`` seconds (the clock is
+    read every 64 items: the answer is read lazily, each item costs microseconds), and
+    ``NotAtOnce`` past ``at_most`` items."""
+    deadline = math.inf if timeout is None else started + timeout
+    limit = math.inf if at_most is None else at_most
     clock = time.monotonic
-    for item in items:
-        if clock() > deadline:
+    for count, item in enumerate(items, 1):
+        if count > limit:
+            raise NotAtOnce
+        if not count & 63 and clock() > deadline:
             raise timed_out(timeout)
         yield item
+    if clock() > deadline:
+        raise timed_out(timeout)
 
 
 def _quad_count(store) -> int:

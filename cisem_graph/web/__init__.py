@@ -28,7 +28,7 @@ from ..errors import CisemError
 from ..graph.version import CURRENT, DatasetVersion, open_current
 from ..store import open_store
 from ..store.base import Store
-from . import errors, http
+from . import errors, http, querylog
 from .cache import AnswerCache, Memo
 from .clients import Clients, parse_networks
 from .fairness import Budgets, MeteredStore
@@ -69,6 +69,7 @@ class Publisher:
         self.budgets = Budgets(self.segment, settings.client_budget, settings.client_max_queries)
         self.clients = Clients(parse_networks(settings.trusted_proxies))
         self._served = served
+        self._current = os.fspath(settings.dist_dir / CURRENT)  # read at every request
         self._follow = follow  # False: a store handed to create_app, never replaced
         self._lock = threading.Lock()
         self._failed: tuple[str, float] | None = None
@@ -99,7 +100,7 @@ class Publisher:
 
     def _follow_current(self) -> None:
         try:
-            target = os.path.basename(os.readlink(self.settings.dist_dir / CURRENT))
+            target = os.path.basename(os.readlink(self._current))
         except OSError:
             return  # no link (yet): keep serving what is open
         if target == self._served.release.version:
@@ -143,7 +144,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     served = Served(release, store or open_store(settings, release))
     app.extensions[EXTENSION] = Publisher(settings, served, AnswerCache(settings.cache_entries),
                                           follow=store is None)
-    _init_logging()
+    querylog.install()
 
     from . import admin, dataset, home, lists, metrics, network, queries, resources, sparql, vocabulary
 
@@ -154,16 +155,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.after_request(_common_headers)
     app.teardown_request(_unlease)
     return app
-
-
-def _init_logging() -> None:
-    """Query log lines (duration, size, outcome) go to stderr unless the host configured logging."""
-    logger = logging.getLogger("cisem_graph")
-    logger.setLevel(logging.INFO)
-    if not logger.handlers and not logging.getLogger().handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-        logger.addHandler(handler)
 
 
 def get_publisher_of(app: Flask) -> Publisher:

@@ -54,11 +54,13 @@ def run(prepared: PreparedQuery, fmt: Format, *, cacheable: bool,
 
 def answer(publisher: Publisher, store: Store, prepared: PreparedQuery, fmt: Format, *,
            cacheable: bool, if_none_match: str | None, method: str,
-           headers: tuple[tuple[str, str], ...] = ()) -> tuple[Entity, Answer | None, str]:
+           headers: tuple[tuple[str, str], ...] = (),
+           at_once: bool = False) -> tuple[Entity, Answer | None, str]:
     """Answer a prepared query: (entity, answer, outcome).
 
     GET answers are cached on the app and revalidated by ETag: a client holding the answer gets
-    a 304 entity without the query running (answer None, outcome ``not-modified``).
+    a 304 entity without the query running (answer None, outcome ``not-modified``). ``at_once``:
+    as ``Store.execute`` (``NotAtOnce`` when the store would make the caller wait).
     """
     key = answer_key(store.version, prepared, fmt) if cacheable else None
     if key is not None and held(key[:32], if_none_match, None, None, method) is not None:
@@ -69,7 +71,7 @@ def answer(publisher: Publisher, store: Store, prepared: PreparedQuery, fmt: For
     if answer is not None:
         publisher.metrics.cache_hit()
     else:
-        answer = store.execute(prepared, fmt)
+        answer = store.execute(prepared, fmt, at_once=at_once)
         if key:
             publisher.cache.put(key, answer)
     return entity(answer, key, publisher.settings.result_limit, headers=headers), answer, outcome

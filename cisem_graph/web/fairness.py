@@ -20,9 +20,10 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
-from ..errors import TooManyRequests
+from ..errors import NotAtOnce, TooManyRequests
 from ..formats import Format
 from ..store.base import Answer, PreparedQuery, Rows, Store, Triples
 from .metrics import Metrics
@@ -48,6 +49,7 @@ class Budgets:
         self.rate = budget / WINDOW
         self.max_queries = max_queries
         self.clock = clock
+        self._lock = segment.lock(CLIENTS_AT, CLIENT_SLOTS * CLIENT_RECORD.size)
 
     @property
     def enabled(self) -> bool:
@@ -56,7 +58,7 @@ class Budgets:
     def admit(self, client: str) -> Refusal | None:
         """Count a query as running for ``client``, or say why it may not run now."""
         digest = _digest(client)
-        with self.segment.locked(CLIENTS_AT, CLIENT_SLOTS * CLIENT_RECORD.size):
+        with self._lock:
             now = self.clock()
             at, tokens, running = self._find(digest, now)
             if self.budget > 0 and tokens <= 0:
@@ -71,7 +73,7 @@ class Budgets:
     def release(self, client: str, seconds: float) -> None:
         """A query of ``client`` ended after ``seconds``: charge them, count it as done."""
         digest = _digest(client)
-        with self.segment.locked(CLIENTS_AT, CLIENT_SLOTS * CLIENT_RECORD.size):
+        with self._lock:
             now = self.clock()
             at, tokens, running = self._find(digest, now)
             if at is not None:
@@ -80,7 +82,7 @@ class Budgets:
 
     def balance(self, client: str) -> tuple[float, int]:
         """Seconds left and queries running (for tests and ``/metrics``)."""
-        with self.segment.locked(CLIENTS_AT, CLIENT_SLOTS * CLIENT_RECORD.size):
+        with self._lock:
             _, tokens, running = self._find(_digest(client), self.clock())
         return tokens, running
 
@@ -107,6 +109,7 @@ class Budgets:
         return spare, self.budget, 0
 
 
+@lru_cache(maxsize=4096)
 def _digest(client: str) -> bytes:
     return hashlib.blake2b(client.encode(), digest_size=16).digest()
 
@@ -118,6 +121,7 @@ class MeteredStore(Store):
                  metrics: Metrics) -> None:
         self.inner = store
         self.settings = store.settings
+        self.fast_lane = store.fast_lane
         self.budgets = budgets
         self.client = client
         self.observe = metrics.query
@@ -130,14 +134,15 @@ class MeteredStore(Store):
     def prepare(self, text, default_graphs=None, named_graphs=None) -> PreparedQuery:
         return self.inner.prepare(text, default_graphs, named_graphs)
 
-    def execute(self, query: PreparedQuery, fmt: Format) -> Answer:
-        return self._metered(self.inner.execute, query, fmt)
+    def execute(self, query: PreparedQuery, fmt: Format, *, at_once: bool = False) -> Answer:
+        return self._metered(self.inner.execute, query, fmt, at_once=at_once)
 
     def evaluate(self, query: PreparedQuery) -> Rows | Triples | bool:
         return self._metered(self.inner.evaluate, query)
 
-    def _metered(self, run: Callable[..., T], *args: object) -> T:
-        """``run(*args)`` within the client's budget; its time charged and observed."""
+    def _metered(self, run: Callable[..., T], *args: object, **options: object) -> T:
+        """``run(*args)`` within the client's budget; its time charged and observed (a
+        ``NotAtOnce`` is only charged: the query is asked again, and observed then)."""
         refusal = self.budgets.admit(self.client)
         if refusal is not None:
             self.throttled(refusal.reason)
@@ -145,7 +150,7 @@ class MeteredStore(Store):
         started = time.perf_counter()
         result, error = None, None
         try:
-            result = run(*args)
+            result = run(*args, **options)
             return result
         except BaseException as exc:
             error = exc
@@ -153,7 +158,8 @@ class MeteredStore(Store):
         finally:
             seconds = time.perf_counter() - started
             self.budgets.release(self.client, seconds)
-            self.observe(result, seconds, error)
+            if not isinstance(error, NotAtOnce):
+                self.observe(result, seconds, error)
 
     def triple_count(self) -> int:
         return self.inner.triple_count()

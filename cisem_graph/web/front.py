@@ -30,7 +30,7 @@ from typing import Any
 from ..config import Settings
 from .clients import Clients, parse_networks, peer_address
 from .hot import PATHS as HOT_PATHS
-from .hot import Handoff, HotPath
+from .hot import Handoff, HotPath, Pending
 from .hot import Request as HotRequest
 
 log = logging.getLogger("cisem_graph.web")
@@ -149,15 +149,15 @@ class Front:
                              headers.get("accept"), headers.get("accept-encoding"),
                              headers.get("if-none-match"), headers.get("content-type"), body,
                              client)
-        reply = self.hot.cached(request)
-        if reply is None:
-            loop = self.loop or asyncio.get_running_loop()
-            try:
-                reply = await loop.run_in_executor(self.pool, self.hot.answer, request)
-            except Handoff as handoff:
-                await self._answer(scope, protocol, peer, client, body, refused=None,
-                                   raised=handoff.error)
-                return
+        try:
+            reply = self.hot.begin(request)
+            if isinstance(reply, Pending):
+                loop = self.loop or asyncio.get_running_loop()
+                reply = await loop.run_in_executor(self.pool, self.hot.finish, reply)
+        except Handoff as handoff:
+            await self._answer(scope, protocol, peer, client, body, refused=None,
+                               raised=handoff.error)
+            return
         protocol.response_bytes(reply.status, reply.headers, reply.body)
 
     # -- the body -----------------------------------------------------------------------------------

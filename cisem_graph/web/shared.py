@@ -61,22 +61,14 @@ class Segment:
                     self._map[:len(MAGIC)] = MAGIC
         self.counters = memoryview(self._map)  # cast per region in ``WorkerRegion``
 
-    @contextmanager
-    def locked(self, start: int, length: int) -> Iterator[None]:
-        """Exclusive use of a byte range by this thread, in every process of the server."""
-        with self._thread_lock, self._file_lock(start, length):
-            yield
+    def lock(self, start: int, length: int) -> RangeLock:
+        """Exclusive use of a byte range by one thread, in every process of the server."""
+        return RangeLock(self._thread_lock, self._fd, start, length)
 
     @contextmanager
     def _file_lock(self, start: int, length: int) -> Iterator[None]:
-        if self._fd is None:
+        with RangeLock(threading.Lock(), self._fd, start, length):
             yield
-            return
-        fcntl.lockf(self._fd, fcntl.LOCK_EX, length, start)
-        try:
-            yield
-        finally:
-            fcntl.lockf(self._fd, fcntl.LOCK_UN, length, start)
 
     @property
     def buffer(self) -> mmap.mmap:
@@ -85,7 +77,7 @@ class Segment:
     def claim_worker(self) -> WorkerRegion:
         """This process's region: a free one, or one whose process has ended (counters kept)."""
         pid = os.getpid()
-        with self.locked(HEADER, WORKER_SLOTS * WORKER_REGION):
+        with self.lock(HEADER, WORKER_SLOTS * WORKER_REGION):
             chosen = None
             for slot in range(WORKER_SLOTS):
                 owner = self._owner(slot)
@@ -115,6 +107,35 @@ class Segment:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+class RangeLock:
+    """A thread lock and a POSIX record lock on a range of the file (a process owns record locks,
+    so its threads need the thread lock as well). A plain class: it is taken twice per query."""
+
+    __slots__ = ("_thread_lock", "_fd", "_start", "_length")
+
+    def __init__(self, thread_lock: threading.Lock, fd: int | None, start: int, length: int) -> None:
+        self._thread_lock = thread_lock
+        self._fd = fd
+        self._start = start
+        self._length = length
+
+    def __enter__(self) -> None:
+        self._thread_lock.acquire()
+        if self._fd is not None:
+            try:
+                fcntl.lockf(self._fd, fcntl.LOCK_EX, self._length, self._start)
+            except BaseException:
+                self._thread_lock.release()
+                raise
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._fd is not None:
+                fcntl.lockf(self._fd, fcntl.LOCK_UN, self._length, self._start)
+        finally:
+            self._thread_lock.release()
 
 
 class WorkerRegion:
