@@ -8,46 +8,59 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
 
 from ..store.base import Answer
 
 MAX_ENTRY_BYTES = 2 * 1024 * 1024
 T = TypeVar("T")
+V = TypeVar("V")
 
 
-class AnswerCache:
-    def __init__(self, entries: int, max_bytes: int = 64 * 1024 * 1024) -> None:
+class BoundedCache(Generic[V]):
+    """A thread-safe LRU bounded in entries and in bytes (``size`` of a value)."""
+
+    def __init__(self, entries: int, max_bytes: int, size: Callable[[V], int],
+                 max_entry_bytes: int = MAX_ENTRY_BYTES) -> None:
         self.entries = entries
         self.max_bytes = max_bytes
-        self._data: OrderedDict[str, Answer] = OrderedDict()
+        self.max_entry_bytes = max_entry_bytes
+        self._size = size
+        self._data: OrderedDict[Hashable, V] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> Answer | None:
+    def get(self, key: Hashable) -> V | None:
         with self._lock:
-            answer = self._data.get(key)
-            if answer is not None:
+            value = self._data.get(key)
+            if value is not None:
                 self._data.move_to_end(key)
-            return answer
+            return value
 
-    def put(self, key: str, answer: Answer) -> None:
-        size = len(answer.body)
-        if self.entries <= 0 or size > MAX_ENTRY_BYTES:
+    def put(self, key: Hashable, value: V) -> None:
+        size = self._size(value)
+        if self.entries <= 0 or size > self.max_entry_bytes:
             return
         with self._lock:
             old = self._data.pop(key, None)
             if old is not None:
-                self._bytes -= len(old.body)
-            self._data[key] = answer
+                self._bytes -= self._size(old)
+            self._data[key] = value
             self._bytes += size
             while len(self._data) > self.entries or self._bytes > self.max_bytes:
                 _, evicted = self._data.popitem(last=False)
-                self._bytes -= len(evicted.body)
+                self._bytes -= self._size(evicted)
 
     def __len__(self) -> int:
         return len(self._data)
+
+
+class AnswerCache(BoundedCache[Answer]):
+    """Serialized answers of repeated GET queries, by answer key (version, query, dataset, format)."""
+
+    def __init__(self, entries: int, max_bytes: int = 64 * 1024 * 1024) -> None:
+        super().__init__(entries, max_bytes, lambda answer: len(answer.body))
 
 
 class Memo:

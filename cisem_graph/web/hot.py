@@ -20,15 +20,14 @@ it is rendered, negotiated, in one place).
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
-from threading import Lock
 from typing import TYPE_CHECKING
 
 from ..errors import CisemError, NotAcceptable, NotAtOnce
 from ..formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format
 from ..store.base import Answer, PreparedQuery, Store
 from . import answers, http, protocol, querylog
+from .cache import BoundedCache
 from .fairness import MeteredStore
 from .http import Entity, Reply
 
@@ -62,37 +61,13 @@ class Handoff(Exception):
         self.error = error
 
 
-class EntityCache:
-    """Entities of answered GETs by raw request (version, query string, ``Accept``): LRU, bounded
-    in entries and bytes like the answer cache."""
+class EntityCache(BoundedCache[Entity]):
+    """Entities of answered GETs by raw request (version, query string, ``Accept``), bounded like
+    the answer cache; an entity counts twice its body, room for its gzip twin made at the first
+    gzip request."""
 
     def __init__(self, entries: int, max_bytes: int = 64 * 1024 * 1024) -> None:
-        self.entries = entries
-        self.max_bytes = max_bytes
-        self._data: OrderedDict[tuple, Entity] = OrderedDict()
-        self._bytes = 0
-        self._lock = Lock()
-
-    def get(self, key: tuple) -> Entity | None:
-        with self._lock:
-            entity = self._data.get(key)
-            if entity is not None:
-                self._data.move_to_end(key)
-            return entity
-
-    def put(self, key: tuple, entity: Entity) -> None:
-        size = 2 * len(entity.body)  # room for its gzip twin, made at the first gzip request
-        if self.entries <= 0 or size > self.max_bytes // 32:
-            return
-        with self._lock:
-            old = self._data.pop(key, None)
-            if old is not None:
-                self._bytes -= 2 * len(old.body)
-            self._data[key] = entity
-            self._bytes += size
-            while len(self._data) > self.entries or self._bytes > self.max_bytes:
-                _, evicted = self._data.popitem(last=False)
-                self._bytes -= 2 * len(evicted.body)
+        super().__init__(entries, max_bytes, lambda entity: 2 * len(entity.body))
 
 
 @dataclass
