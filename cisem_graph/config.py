@@ -83,6 +83,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_gsp_url", None, "Graph Store Protocol endpoint of the remote store (for push)"),
     Setting("store_user", None, "User name for the remote store (HTTP Basic; unset: none)"),
     Setting("store_password", None, "Password for the remote store (HTTP Basic); never logged"),
+    Setting("shacl_engine", "turbo", "SHACL engine of validate, build and import: turbo "
+            "(pyshacl-turbo, native, on the parsed store) or pyshacl (the reference engine)"),
     Setting("push_timeout", 600.0, "Seconds one request of `cisem-graph push` may take (an upload "
             "of a large graph, the switch)"),
 )
@@ -137,6 +139,7 @@ class Settings:
     store_gsp_url: str | None = None
     store_user: str | None = None
     store_password: str | None = field(default=None, repr=False)
+    shacl_engine: str = "turbo"
     push_timeout: float = 600.0
 
     def __post_init__(self) -> None:
@@ -158,6 +161,8 @@ class Settings:
                 ipaddress.ip_network(proxy, strict=False)
             except ValueError:
                 raise ConfigError(f"trusted_proxies: {proxy!r} is not an address or network") from None
+        if self.shacl_engine not in ("turbo", "pyshacl"):
+            raise ConfigError(f"shacl_engine must be turbo or pyshacl: {self.shacl_engine!r}")
         if self.sitemap_limit < 1:
             raise ConfigError(f"sitemap_limit must be at least 1: {self.sitemap_limit!r}")
         if self.publisher_url and not self.publisher_url.startswith(("https://", "http://")):

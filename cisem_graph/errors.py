@@ -24,15 +24,17 @@ class ConfigError(CisemError):
 
 
 class LoadError(CisemError):
-    """A source file cannot be read or parsed; names the file and, where known, the line."""
+    """A source file cannot be read or parsed; names the file and, where known, line and column."""
 
     title = "Cannot load data"
 
-    def __init__(self, message: str, *, file: str, line: int | None = None) -> None:
-        where = f"{file}:{line}" if line else file
-        super().__init__(f"{where}: {message}", file=file, line=line)
+    def __init__(self, message: str, *, file: str, line: int | None = None,
+                 column: int | None = None) -> None:
+        where = file + (f":{line}" if line else "") + (f":{column}" if line and column else "")
+        super().__init__(f"{where}: {message}", file=file, line=line, column=column)
         self.file = file
         self.line = line
+        self.column = column
 
 
 class ValidationFailed(CisemError):

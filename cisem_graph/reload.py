@@ -134,9 +134,7 @@ def _build_child(settings: Settings, dist: Path) -> tuple[str, object]:
     except ValidationFailed as exc:
         return "invalid", exc.findings
     except LoadError as exc:
-        where = exc.details.get("file", "")
-        line = exc.details.get("line")
-        return "unloadable", f"{where}{f':{line}' if line else ''}: {exc.message}"
+        return "unloadable", exc.message
 
 
 def _write_report(dist: Path, report: ReloadReport) -> None:

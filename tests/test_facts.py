@@ -40,7 +40,7 @@ def ask(sources, settings):
     prefixes = project_prefixes(settings.base_iri)
 
     def run(query: str, **bindings) -> list[tuple]:
-        return [tuple(row) for row in sources.dataset.query(
+        return [tuple(row) for row in sources.rdflib_dataset.query(
             query, initNs=prefixes, initBindings=bindings)]
 
     return run
@@ -379,13 +379,13 @@ FACT_GRAPHS = {
 
 @pytest.mark.parametrize("name", FACT_GRAPHS)
 def test_each_fact_lives_in_the_graph_of_its_source(sources, settings, graph_iri, name):
-    graph = sources.dataset.graph(graph_iri(name))
+    graph = sources.rdflib_dataset.graph(graph_iri(name))
     answer = graph.query(FACT_GRAPHS[name], initNs=project_prefixes(settings.base_iri))
     assert answer.askAnswer
 
 
 def test_the_release_graph_holds_no_fact_of_other_sources(sources, graph_iri):
-    release = sources.dataset.graph(graph_iri("press-release-2021-06-10"))
+    release = sources.rdflib_dataset.graph(graph_iri("press-release-2021-06-10"))
     for prop in ("issn", "url", "foundingDate", "sameAs", "identifier", "location"):
         objects = set(release.objects(None, URIRef(SCHEMA + prop)))
         if prop == "location":  # the release places the cooperatives, not the webinar
@@ -397,7 +397,7 @@ def test_the_release_graph_holds_no_fact_of_other_sources(sources, graph_iri):
 @pytest.mark.parametrize("name", sorted(FACT_GRAPHS))
 def test_each_graph_describes_its_own_provenance(sources, graph_iri, name):
     iri = graph_iri(name)
-    graph = sources.dataset.graph(iri)
+    graph = sources.rdflib_dataset.graph(iri)
     dct = "http://purl.org/dc/terms/"
     assert (iri, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
             URIRef("http://www.w3.org/ns/prov#Entity")) in graph
@@ -421,6 +421,6 @@ def test_every_data_file_is_a_described_graph(sources, settings):
 ])
 def test_source_dates(sources, graph_iri, name, issued):
     iri = graph_iri(name)
-    graph = sources.dataset.graph(iri)
+    graph = sources.rdflib_dataset.graph(iri)
     assert set(graph.objects(iri, URIRef("http://purl.org/dc/terms/issued"))) == {
         Literal(issued, datatype=XSD.date)}

@@ -61,7 +61,7 @@ def schema() -> SchemaOrg:
 
 
 def test_shipped_graph_uses_schemaorg_as_the_vocabulary_defines_it(sources):
-    dataset = sources.dataset
+    dataset = sources.rdflib_dataset
     used = {p for p in dataset.predicates() if str(p).startswith(SCHEMA)}
     assert used, "the shipped graph uses no schema.org property at all"
     offences = check_usage(dataset)

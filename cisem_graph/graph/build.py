@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import RdfFormat, parse, serialize
-from rdflib import BNode, Dataset, Graph
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from ..config import Settings
@@ -65,7 +65,7 @@ def canonical_dataset(sources: Sources) -> Dataset:
     bind_prefixes(canonical, sources.settings.base_iri)
     counter = 0
     for graph_id in sorted(sources.graph_files):
-        graph = sources.dataset.graph(graph_id)
+        graph = sources.rdflib_dataset.graph(URIRef(graph_id))
         keys = tree_keys(graph)
         if keys is None:  # blank nodes that are not structured values: rdflib's general algorithm
             graph = to_canonical_graph(graph)
@@ -73,7 +73,7 @@ def canonical_dataset(sources: Sources) -> Dataset:
         order = sorted(keys, key=keys.__getitem__)
         renamed = {node: BNode(f"b{counter + i}") for i, node in enumerate(order)}
         counter += len(order)
-        target = canonical.graph(graph_id)
+        target = canonical.graph(URIRef(graph_id))
         for triple in graph:
             target.add(tuple(renamed.get(t, t) for t in triple))
     return canonical

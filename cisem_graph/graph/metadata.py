@@ -97,7 +97,8 @@ def describe_dataset(sources: Sources, version: str, *, releases: Sequence[Relea
     for keyword in _keywords(sources):
         g.add((ds, DCAT.keyword, keyword))
 
-    graphs = [(graph_id, sources.dataset.graph(graph_id)) for graph_id in sorted(sources.graph_files)]
+    graphs = [(URIRef(graph_id), sources.rdflib_dataset.graph(URIRef(graph_id)))
+              for graph_id in sorted(sources.graph_files)]
     total = 0
     for graph_id, graph in graphs:
         total += len(graph)
@@ -133,7 +134,7 @@ def _describe_service(g: Graph, base: str, ds: URIRef) -> None:
 
 def _keywords(sources: Sources) -> list[Literal]:
     """The preferred labels of the SKOS themes of the ontology graph, in every language."""
-    ontology = sources.dataset.graph(graph_iri(sources.settings.base_iri, ONTOLOGY_GRAPH))
+    ontology = sources.rdflib_dataset.graph(graph_iri(sources.settings.base_iri, ONTOLOGY_GRAPH))
     return sorted({label for concept in ontology.subjects(RDF.type, SKOS.Concept)
                    for label in ontology.objects(concept, SKOS.prefLabel)
                    if isinstance(label, Literal)})
@@ -174,7 +175,7 @@ def _linksets(g: Graph, ds: URIRef, base: str, sources: Sources) -> None:
     """A ``void:Linkset`` for each kind of identity link out of the dataset (Wikidata ``sameAs``)."""
     wikidata = str(PREFIXES["wd"])
     sdo_same_as = URIRef(f"{PREFIXES['schema']}sameAs")
-    links = sum(1 for _, _, o in sources.union.triples((None, sdo_same_as, None))
+    links = sum(1 for _, _, o in sources.rdflib_union.triples((None, sdo_same_as, None))
                 if str(o).startswith(wikidata))
     if not links:
         return

@@ -162,9 +162,9 @@ def validate_with_cache(sources: Sources, settings: Settings, cache: Path) -> tu
     key = _key(settings)
     old = _read(cache)
     nodes = {}
-    targets = _targets(shapes, sources.ontology)
+    targets = _targets(shapes, sources.rdflib_dataset.graph(URIRef(sources.ontology_graph)))
     for name, (graph_id, _) in data.items():
-        graph = sources.dataset.graph(graph_id)
+        graph = sources.rdflib_dataset.graph(URIRef(graph_id))
         subjects, others = _nodes(graph)
         nodes[name] = {"subjects": sorted(subjects), "others": sorted(others),
                        "blank_targets": _has_targeted_blank_nodes(graph, targets)}
@@ -187,7 +187,7 @@ def validate_with_cache(sources: Sources, settings: Settings, cache: Path) -> tu
                     if record:
                         subjects.update(record["subjects"])
                         others.update(record["others"])
-            union = sources.union
+            union = sources.rdflib_union
             focus = {n for n in _ball(union, {URIRef(s) for s in subjects}, reach)
                      if isinstance(n, URIRef)}
             focus |= {URIRef(o) for o in others}

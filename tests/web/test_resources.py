@@ -59,7 +59,7 @@ LINK_FACTS = {SDO.name, RDFS.label, SKOS.prefLabel, RDF.type}
 def _catalogue() -> tuple[list[str], list[str]]:
     """Things (``kind/slug``) and graph names of the shipped sources, for parametrising."""
     sources = load_sources(Settings())
-    things = sorted({str(s)[len(BASE) + 3:] for s in sources.union.subjects()
+    things = sorted({str(s)[len(BASE) + 3:] for s in sources.rdflib_union.subjects()
                      if isinstance(s, URIRef) and str(s).startswith(BASE + "id/")})
     graphs = sorted(str(g)[len(BASE) + 6:] for g in sources.graph_files)
     return things, [*graphs, "metadata"]
