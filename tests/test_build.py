@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -12,24 +12,25 @@ from pathlib import Path
 
 import pytest
 from data_files import BASE, METADATA, assert_isomorphic, graphs_of_files, merged, named_graphs
-from pyoxigraph import DefaultGraph
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, parse, serialize
 from pyoxigraph import Store as OxStore
-from rdflib import BNode, Dataset, Graph
+from rdflib import Dataset, Graph
 
 from cisem_graph.config import PROJECT_ROOT, Settings
 from cisem_graph.errors import LoadError, ValidationFailed
+from cisem_graph.graph.build import relabel, tree_keys
 from cisem_graph.graph.pipeline import build
 from cisem_graph.graph.sources import load_sources
 from cisem_graph.graph.version import CHECKSUMS, CURRENT, open_current
 
 DUMPS = {"cisem.trig": "trig", "cisem.nq": "nquads", "cisem.ttl": "turtle",
-         "cisem.nt": "nt", "cisem.jsonld": "json-ld"}
+         "cisem.nt": "nt", "cisem.jsonld": "json-ld", "cisem.nq.gz": "nquads"}
 
 # Broken additions to a copy of the data, each with what the error must name.
 BROKEN = {
     "bad-turtle": ('<id/organization/x> <https://schema.org/name> "x" ;\n'
                    '  <https://schema.org/url> <oops .\n',
-                   LoadError, "broken.ttl:2"),
+                   LoadError, "data/broken.ttl:2:28: Turtle syntax error"),
     "wrong-datatype": ('@prefix schema: <https://schema.org/> .\n'
                        '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
                        '<id/event/impresa-sociale-di-inserimento-lavorativo> '
@@ -80,17 +81,50 @@ def metadata(built) -> Graph:
 def test_every_dump_holds_the_data_files_graph_by_graph(built, file_graphs, metadata, name, fmt):
     """Each named graph of a dataset dump is its data file; a triples dump is their merge."""
     version, _ = built
+    body = (version.path / name).read_bytes()
+    body = gzip.decompress(body) if name.endswith(".gz") else body
     if fmt in ("trig", "nquads", "json-ld"):
         dataset = Dataset()
-        dataset.parse(version.path / name, format=fmt)
+        dataset.parse(data=body, format=fmt)
         graphs = named_graphs(dataset)
         assert set(graphs) == {*file_graphs, METADATA}
         for iri, expected in file_graphs.items():
             assert_isomorphic(graphs[iri], expected, f"{name} <{iri}>")
         assert_isomorphic(graphs[METADATA], metadata, f"{name} metadata")
     else:
-        dump = Graph().parse(version.path / name, format=fmt)
+        dump = Graph().parse(data=body, format=fmt)
         assert_isomorphic(dump, merged([*file_graphs.values(), metadata]), f"{name}, the merge")
+
+
+def _quads(version, name: str, fmt: RdfFormat) -> set[str]:
+    """A dump read by pyoxigraph, blank-node labels as written: quads (or triples) as strings."""
+    body = (version.path / name).read_bytes()
+    body = gzip.decompress(body) if name.endswith(".gz") else body
+    return {str(q) for q in parse(body, fmt)}
+
+
+@pytest.mark.parametrize("name, fmt", [("cisem.nq.gz", RdfFormat.N_QUADS), ("cisem.trig", RdfFormat.TRIG),
+                                       ("cisem.jsonld", RdfFormat.JSON_LD)])
+def test_every_dataset_dump_holds_the_same_quads(built, name, fmt):
+    version, _ = built
+    reference = _quads(version, "cisem.nq", RdfFormat.N_QUADS)
+    assert len(reference) == version.triples
+    assert _quads(version, name, fmt) == reference
+
+
+@pytest.mark.parametrize("name, fmt", [("cisem.nt", RdfFormat.N_TRIPLES), ("cisem.ttl", RdfFormat.TURTLE)])
+def test_every_graph_dump_holds_the_merge(built, name, fmt):
+    version, _ = built
+    merge = {str(q.triple) for q in parse(path=str(version.path / "cisem.nq"), format=RdfFormat.N_QUADS)}
+    assert {str(q.triple) for q in parse((version.path / name).read_bytes(), fmt)} == merge
+
+
+def test_trig_writes_each_graph_once(built):
+    version, _ = built
+    blocks = [line for line in (version.path / "cisem.trig").read_text().splitlines() if line.endswith("{")]
+    quads = parse(path=str(version.path / "cisem.nq"), format=RdfFormat.N_QUADS)
+    graphs = {q.graph_name.value for q in quads}
+    assert len(blocks) == len(set(blocks)) == len(graphs)
 
 
 def test_current_points_at_the_version_and_the_store_holds_every_quad(built):
@@ -106,7 +140,7 @@ def test_current_points_at_the_version_and_the_store_holds_every_quad(built):
 
 
 #: Two organizations of example.org sharing one address: a blank node held twice, which the tree
-#: keys cannot label, so the build labels this graph with rdflib's canonical algorithm.
+#: keys cannot label, so the build labels this graph with RDFC-1.0.
 SHARED_BLANK_NODE = """@prefix schema: <https://schema.org/> .
 <https://example.org/a> schema:address _:seat .
 <https://example.org/b> schema:address _:seat .
@@ -114,7 +148,7 @@ _:seat a schema:PostalAddress ; schema:addressLocality "Esempio" ; schema:addres
 """
 
 
-@pytest.fixture(scope="module", params=["tree-keys", "rdflib-canonical"])
+@pytest.fixture(scope="module", params=["tree-keys", "rdfc"])
 def labelled(request, tmp_path_factory) -> Path:
     """A project root whose blank nodes are labelled by one of the two ways: the shipped data
     (every blank node a structured value), or a copy with a blank node held twice."""
@@ -181,14 +215,14 @@ STRUCTURED = """
 """
 
 
-def test_tree_keys_ignore_the_parsers_labels():
-    from cisem_graph.graph.build import tree_keys
+def triples(turtle: str) -> list:
+    return [q.triple for q in parse(turtle.encode(), RdfFormat.TURTLE, rename_blank_nodes=True)]
 
-    first = Graph().parse(data=STRUCTURED, format="turtle")
-    second = Graph().parse(data=STRUCTURED, format="turtle")
-    keys1, keys2 = tree_keys(first), tree_keys(second)
-    assert keys1 is not None and len(keys1) == 3  # equal addresses of two holders stay two
-    assert set(keys1) != set(keys2) and sorted(keys1.values()) == sorted(keys2.values())
+
+def test_tree_keys_ignore_the_parsers_labels():
+    first, second = tree_keys(triples(STRUCTURED)), tree_keys(triples(STRUCTURED))
+    assert first is not None and len(first) == 3  # equal addresses of two holders stay two
+    assert set(first) != set(second) and sorted(first.values()) == sorted(second.values())
 
 
 @pytest.mark.parametrize("turtle", [
@@ -199,33 +233,75 @@ def test_tree_keys_ignore_the_parsers_labels():
     # two blank nodes nothing tells apart
     "_:x <urn:p> 1 . _:y <urn:p> 1 .",
 ], ids=["shared", "cycle", "indistinguishable"])
-def test_tree_keys_leave_other_shapes_to_rdflib(turtle):
-    from cisem_graph.graph.build import tree_keys
+def test_tree_keys_leave_other_shapes_to_rdfc(turtle):
+    assert tree_keys(triples(turtle)) is None
+    lines = serialize(triples(turtle), format=RdfFormat.N_TRIPLES).splitlines()
+    again = serialize(triples(turtle), format=RdfFormat.N_TRIPLES).splitlines()
+    assert sorted(relabel(lines, "urn:g")) == sorted(relabel(again, "urn:g"))  # labels: canonical
 
-    assert tree_keys(Graph().parse(data=turtle, format="turtle")) is None
+
+def test_a_changed_address_leaves_the_other_labels_alone():
+    """A label depends on its holder and content only: the changelog of a release, which compares
+    graphs line by line, shows what changed and nothing else."""
+    lines = serialize(triples(STRUCTURED), format=RdfFormat.N_TRIPLES).splitlines()
+    changed = serialize(triples(STRUCTURED.replace('"004078"', '"004079"')),
+                        format=RdfFormat.N_TRIPLES).splitlines()
+    before, after = set(relabel(lines, "urn:g")), set(relabel(changed, "urn:g"))
+    assert len(before - after) == len(after - before) == 3  # the identifier and its two values
 
 
-def test_canonical_labels_are_the_same_for_either_path(labelled):
-    """Both ways of labelling give every blank node its own label, in order, from b0."""
-    from cisem_graph.graph.build import canonical_dataset, tree_keys
+def test_every_blank_node_gets_its_own_label(built):
+    """The shipped data's blank nodes (addresses, identifiers, virtual locations), each labelled
+    once, in its own graph only."""
+    version, _ = built
+    graphs_of: dict[str, set[str]] = {}
+    for quad in parse(path=str(version.path / "cisem.nq"), format=RdfFormat.N_QUADS):
+        for term in (quad.subject, quad.object):
+            if isinstance(term, BlankNode):
+                graphs_of.setdefault(term.value, set()).add(quad.graph_name.value)
+    assert graphs_of and all(len(graphs) == 1 for graphs in graphs_of.values())
 
+
+def test_canonical_labels_for_either_path(labelled):
+    """Both ways of labelling give every blank node a label of its own, in its graph only: the
+    shipped data takes the tree keys only; the copy takes RDFC-1.0 for its one graph."""
     sources = load_sources(Settings(root=labelled))
-    # the shipped data takes the tree keys only; the copy takes rdflib's way for its one graph
-    by_rdflib = {str(g) for g in sources.graph_files if tree_keys(sources.dataset.graph(g)) is None}
-    assert by_rdflib == (set() if labelled == PROJECT_ROOT else {f"{BASE}graph/shared-address"})
-    ds = canonical_dataset(sources)
-    labels = sorted({t for q in ds.quads((None,) * 4) for t in q[:3] if isinstance(t, BNode)},
-                    key=lambda b: int(str(b)[1:]))
-    assert labels and [str(b) for b in labels] == [f"b{i}" for i in range(len(labels))]
+
+    def triples(graph: str) -> list:
+        return [q.triple for q in sources.store.quads_for_pattern(None, None, None, NamedNode(graph))]
+
+    by_rdfc = {g for g in sources.graph_files if tree_keys(triples(g)) is None}
+    assert by_rdfc == (set() if labelled == PROJECT_ROOT else {f"{BASE}graph/shared-address"})
+    from cisem_graph.graph.build import canonical_lines
+
+    lines, _ = canonical_lines(sources)
+    graphs_of: dict[str, set[bytes]] = {}
+    for quad in parse(b"".join(lines), RdfFormat.N_QUADS):
+        for term in (quad.subject, quad.object):
+            if isinstance(term, BlankNode):
+                graphs_of.setdefault(term.value, set()).add(quad.graph_name.value)
+    parsed = {term.value for q in sources.store for term in (q.subject, q.object)
+              if isinstance(term, BlankNode)}
+    assert len(graphs_of) == len(parsed) > 0  # one label for each blank node parsed
+    assert all(len(graphs) == 1 for graphs in graphs_of.values())
 
 
-def test_jsonld_order_sorts_the_sets_and_keeps_lists_and_contexts():
-    from cisem_graph.formats import ordered_jsonld
+LEXICAL = """\
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<id/thing/x> <https://schema.org/position> "01"^^xsd:integer ;
+    <https://schema.org/price> "1.50"^^xsd:decimal ;
+    <https://schema.org/isAccessibleForFree> "1"^^xsd:boolean .
+"""
 
-    body = {"@context": [{"b": "urn:b"}, {"a": "urn:a"}],
-            "@graph": [{"@id": "urn:y", "p": [{"@value": "z"}, {"@value": "a"}], "@type": ["T", "S"]},
-                       {"@id": "urn:x", "q": {"@list": [3, 1, 2]}}]}
-    assert json.loads(ordered_jsonld(json.dumps(body).encode())) == {
-        "@context": [{"b": "urn:b"}, {"a": "urn:a"}],  # a context array is ordered: kept
-        "@graph": [{"@id": "urn:x", "q": {"@list": [3, 1, 2]}},  # a list too
-                   {"@id": "urn:y", "@type": ["S", "T"], "p": [{"@value": "a"}, {"@value": "z"}]}]}
+
+def test_dumps_keep_literals_as_written_and_the_store_keeps_values(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "n.ttl").write_text(LEXICAL, encoding="utf-8")
+    settings = Settings(root=tmp_path, ontology_dir=tmp_path / "none", shapes_dir=PROJECT_ROOT / "shapes")
+    version, _ = build(settings, tmp_path / "dist")
+    dumped = {q.object.value for q in parse(path=str(version.path / "cisem.nq"), format=RdfFormat.N_QUADS)
+              if q.subject.value.endswith("/id/thing/x")}
+    assert dumped == {"01", "1.50", "1"}
+    store = OxStore.read_only(str(version.store_path))
+    stored = {q.object.value for q in store.quads_for_pattern(NamedNode(BASE + "id/thing/x"), None, None)}
+    assert stored == {"1", "1.5", "true"}

@@ -54,7 +54,7 @@ def test_first_release(project):
     assert release.triples == sum(g["triples"] for g in release.graphs.values())
     # the dumps are those of the current version, with checksums that hold
     sums = dict(line.split("  ")[::-1] for line in (result.folder / "SHA256SUMS").read_text().splitlines())
-    assert set(sums) == {"cisem.jsonld", "cisem.nq", "cisem.nt", "cisem.trig", "cisem.ttl"}
+    assert set(sums) == {"cisem.jsonld", "cisem.nq", "cisem.nq.gz", "cisem.nt", "cisem.trig", "cisem.ttl"}
     for name, digest in sums.items():
         assert hashlib.sha256((result.folder / name).read_bytes()).hexdigest() == digest
     assert open_current(project.dist_dir).version == result.version.version

@@ -1,8 +1,10 @@
 """The graph side: files to a validated, published dataset version.
 
-Read in this order, each module importing only those before it: ``sources`` (the files parsed),
-``validate`` (SHACL findings) and ``revalidate`` (only what a change can affect), ``version`` (a
-dataset version on disk: dumps, checksums, manifest, store, ``dist/current``), ``build`` (canonical
-content and dumps), ``releases`` and ``metadata`` (the dataset described), and ``pipeline`` on top:
-the build and the release end to end.
+``sources`` (the files parsed into a pyoxigraph store) → ``validate`` (SHACL findings) → ``build``
+(canonical content) → ``version`` (a dataset version on disk: dumps, checksums, manifest, store,
+``dist/current``; ``dumps`` writes the dumps beyond N-Quads and N-Triples) → ``metadata`` and
+``releases`` (the dataset described, numbered releases), and ``pipeline`` on top: the build and
+the release end to end, the one module that needs metadata and releases. ``terms`` converts RDF
+terms between pyoxigraph and rdflib. Imports go one way; the package imports nothing above it
+(store, web, importer).
 """

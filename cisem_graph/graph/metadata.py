@@ -17,18 +17,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, VOID, XSD
 
-from ..formats import GRAPH_FORMATS
+from ..formats import GRAPH_FORMATS, Format
 from ..namespaces import DCAT_VERSION, DCATAPIT, PREFIXES, SD, dataset_iri, graph_iri, project_prefixes
 from .releases import Release, describe_releases
-from .sources import METADATA_GRAPH, ONTOLOGY_GRAPH, Sources
-from .version import DUMP_FORMATS, DUMP_NAME
+from .sources import METADATA_GRAPH, Sources
+from .terms import to_rdflib
+from .version import COMPRESSED, DUMP_FORMATS, DUMP_NAME
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -68,11 +69,32 @@ def distribution_iri(base: str, extension: str) -> URIRef:
     return URIRef(f"{dataset_iri(base)}#dump-{extension}")
 
 
-def describe_dataset(sources: Sources, version: str, *, releases: Sequence[Release] = (),
-                     content: str = "") -> Graph:
+@dataclass(frozen=True)
+class Statistics:
+    """What the description says of the data itself, asked of the parsed store once."""
+
+    #: graph IRI -> its triples, as the dumps hold them (the canonical lines)
+    graphs: Mapping[str, int]
+    #: class IRI -> its distinct members (subjects of ``rdf:type``) over all graphs
+    classes: Mapping[str, int]
+    #: property IRI -> its statements, counted in every graph that states them
+    properties: Mapping[str, int]
+    #: distinct ``schema:sameAs`` links to Wikidata
+    wikidata_links: int
+    #: the SKOS themes' preferred labels
+    keywords: Sequence[Literal]
+
+
+def statistics(sources: Sources, graphs: Mapping[str, int]) -> Statistics:
+    """Partitions, links and keywords from the store (``graphs``: the triples of each graph)."""
+    return Statistics(dict(graphs), _classes(sources), _properties(sources), _wikidata_links(sources),
+                      _keywords(sources))
+
+
+def describe_dataset(base: str, stats: Statistics, version: str, *,
+                     releases: Sequence[Release] = (), content: str = "") -> Graph:
     """VoID/DCAT description of the dataset, its named graphs, partitions and dumps, and its
     releases (``releases.describe_releases``; ``content`` says which release this is, if any)."""
-    base = sources.settings.base_iri
     ds = dataset_iri(base)
     g = Graph(identifier=graph_iri(base, METADATA_GRAPH))
     for t in (DCAT.Dataset, DCATAPIT.Dataset, VOID.Dataset):
@@ -94,20 +116,18 @@ def describe_dataset(sources: Sources, version: str, *, releases: Sequence[Relea
     g.add((ds, VOID.uriSpace, Literal(f"{base}id/")))
     g.add((ds, VOID.feature, URIRef("http://www.w3.org/ns/formats/N-Quads")))
     _describe_service(g, base, ds)
-    for keyword in _keywords(sources):
+    for keyword in stats.keywords:
         g.add((ds, DCAT.keyword, keyword))
 
-    graphs = [(URIRef(graph_id), sources.rdflib_dataset.graph(URIRef(graph_id)))
-              for graph_id in sorted(sources.graph_files)]
-    total = 0
-    for graph_id, graph in graphs:
-        total += len(graph)
+    for name, count in sorted(stats.graphs.items()):
+        graph_id = URIRef(name)
         g.add((ds, VOID.subset, graph_id))
         g.add((graph_id, RDF.type, VOID.Dataset))
         g.add((graph_id, RDF.type, SD.NamedGraph))
-        g.add((graph_id, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
-    _partitions(g, ds, base, [graph for _, graph in graphs])
-    _linksets(g, ds, base, sources)
+        g.add((graph_id, VOID.triples, Literal(count, datatype=XSD.integer)))
+    total = sum(stats.graphs.values())
+    _partitions(g, ds, base, stats)
+    _linksets(g, ds, stats.wikidata_links)
     _distributions(g, ds, base)
 
     # The metadata graph is part of the dataset too: count it, its own counts included.
@@ -134,36 +154,47 @@ def _describe_service(g: Graph, base: str, ds: URIRef) -> None:
 
 def _keywords(sources: Sources) -> list[Literal]:
     """The preferred labels of the SKOS themes of the ontology graph, in every language."""
-    ontology = sources.rdflib_dataset.graph(graph_iri(sources.settings.base_iri, ONTOLOGY_GRAPH))
-    return sorted({label for concept in ontology.subjects(RDF.type, SKOS.Concept)
-                   for label in ontology.objects(concept, SKOS.prefLabel)
-                   if isinstance(label, Literal)})
+    rows = sources.select(f"""SELECT DISTINCT ?label WHERE {{ GRAPH <{sources.ontology_graph}> {{
+        ?concept a <{SKOS.Concept}> ; <{SKOS.prefLabel}> ?label }} FILTER isLiteral(?label) }}""")
+    return sorted(to_rdflib(row["label"]) for row in rows)
 
 
-def _partitions(g: Graph, ds: URIRef, base: str, graphs: Iterable[Graph]) -> None:
+def _classes(sources: Sources) -> dict[str, int]:
+    return {row["class"].value: int(row["n"].value) for row in sources.select(
+        f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{RDF.type}> ?class }} "
+        "FILTER isIRI(?class) } GROUP BY ?class")}
+
+
+def _properties(sources: Sources) -> dict[str, int]:
+    return {row["p"].value: int(row["n"].value) for row in sources.select(
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p")}
+
+
+def _wikidata_links(sources: Sources) -> int:
+    sdo_same_as = f"{PREFIXES['schema']}sameAs"
+    [row] = sources.select(f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE {{
+        GRAPH ?g {{ ?s <{sdo_same_as}> ?o }} FILTER STRSTARTS(STR(?o), "{PREFIXES['wd']}") }} }}""")
+    return int(row["n"].value)
+
+
+def _partitions(g: Graph, ds: URIRef, base: str, stats: Statistics) -> None:
     """``void:classPartition`` (entities per class) and ``void:propertyPartition`` (triples per
     property) over the source graphs; a statement in two graphs counts in both, as in the total."""
-    members: dict[URIRef, set] = {}
-    per_property: Counter[URIRef] = Counter()
-    for graph in graphs:
-        for s, p, o in graph:
-            per_property[p] += 1
-            if p == RDF.type and isinstance(o, URIRef):
-                members.setdefault(o, set()).add(s)
+    members, per_property = stats.classes, stats.properties
     prefixes = project_prefixes(base)
     used: set[str] = set()
     for cls in sorted(members):
-        node = URIRef(f"{ds}#class-{_fragment(cls, prefixes)}")
+        node = URIRef(f"{ds}#class-{_fragment(URIRef(cls), prefixes)}")
         g.add((ds, VOID.classPartition, node))
-        g.add((node, VOID["class"], cls))
-        g.add((node, VOID.entities, Literal(len(members[cls]), datatype=XSD.integer)))
-        used.add(_namespace(cls))
+        g.add((node, VOID["class"], URIRef(cls)))
+        g.add((node, VOID.entities, Literal(members[cls], datatype=XSD.integer)))
+        used.add(_namespace(URIRef(cls)))
     for prop in sorted(per_property):
-        node = URIRef(f"{ds}#property-{_fragment(prop, prefixes)}")
+        node = URIRef(f"{ds}#property-{_fragment(URIRef(prop), prefixes)}")
         g.add((ds, VOID.propertyPartition, node))
-        g.add((node, VOID.property, prop))
+        g.add((node, VOID.property, URIRef(prop)))
         g.add((node, VOID.triples, Literal(per_property[prop], datatype=XSD.integer)))
-        used.add(_namespace(prop))
+        used.add(_namespace(URIRef(prop)))
     g.add((ds, VOID.classes, Literal(len(members), datatype=XSD.integer)))
     g.add((ds, VOID.properties, Literal(len(per_property), datatype=XSD.integer)))
     known = {*(str(ns) for ns in PREFIXES.values()), prefixes["cisem"]}
@@ -171,12 +202,9 @@ def _partitions(g: Graph, ds: URIRef, base: str, graphs: Iterable[Graph]) -> Non
         g.add((ds, VOID.vocabulary, URIRef(namespace)))
 
 
-def _linksets(g: Graph, ds: URIRef, base: str, sources: Sources) -> None:
+def _linksets(g: Graph, ds: URIRef, links: int) -> None:
     """A ``void:Linkset`` for each kind of identity link out of the dataset (Wikidata ``sameAs``)."""
-    wikidata = str(PREFIXES["wd"])
     sdo_same_as = URIRef(f"{PREFIXES['schema']}sameAs")
-    links = sum(1 for _, _, o in sources.rdflib_union.triples((None, sdo_same_as, None))
-                if str(o).startswith(wikidata))
     if not links:
         return
     node = URIRef(f"{ds}#links-wikidata")
@@ -188,11 +216,17 @@ def _linksets(g: Graph, ds: URIRef, base: str, sources: Sources) -> None:
     g.add((node, VOID.triples, Literal(links, datatype=XSD.integer)))
 
 
+def dumps() -> list[tuple[str, Format, bool]]:
+    """Every dump a version has: (file extension, the format it holds, gzip-compressed)."""
+    formats = {f.name: f for f in GRAPH_FORMATS}
+    return [*((formats[name].extension, formats[name], False) for name in DUMP_FORMATS),
+            *((extension, formats[name], True) for extension, name in COMPRESSED.items())]
+
+
 def _distributions(g: Graph, ds: URIRef, base: str) -> None:
-    for name in DUMP_FORMATS:
-        fmt = next(f for f in GRAPH_FORMATS if f.name == name)
-        dist = distribution_iri(base, fmt.extension)
-        url = dump_url(base, fmt.extension)
+    for extension, fmt, compressed in dumps():
+        dist = distribution_iri(base, extension)
+        url = dump_url(base, extension)
         g.add((ds, VOID.dataDump, url))
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
@@ -200,9 +234,11 @@ def _distributions(g: Graph, ds: URIRef, base: str) -> None:
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
-        g.add((dist, DCTERMS.format, URIRef(FILE_TYPE + _FILE_TYPES[name])))
+        if compressed:
+            g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
+        g.add((dist, DCTERMS.format, URIRef(FILE_TYPE + _FILE_TYPES[fmt.name])))
         g.add((dist, DCTERMS.license, LICENSE))
-        g.add((dist, DCTERMS.title, Literal(f"{DUMP_NAME}.{fmt.extension}")))
+        g.add((dist, DCTERMS.title, Literal(f"{DUMP_NAME}.{extension}")))
 
 
 def _namespace(iri: URIRef) -> str:
@@ -228,15 +264,14 @@ def release_facts(graph: Graph, base: str, *, files: Mapping[str, str], folder: 
     ds = dataset_iri(base)
     if created and graph.value(ds, DCTERMS.modified) is None:  # a release states its own date
         graph.add((ds, DCTERMS.modified, Literal(created, datatype=XSD.dateTime)))
-    for name in DUMP_FORMATS:
-        fmt = next(f for f in GRAPH_FORMATS if f.name == name)
-        file_name = f"{DUMP_NAME}.{fmt.extension}"
+    for extension, _, _ in dumps():
+        file_name = f"{DUMP_NAME}.{extension}"
         path = folder / file_name
         if file_name not in files or not path.is_file():
             continue
-        dist = distribution_iri(base, fmt.extension)
+        dist = distribution_iri(base, extension)
         graph.add((dist, DCAT.byteSize, Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)))
-        checksum = BNode(f"checksum-{fmt.extension}")
+        checksum = BNode(f"checksum-{extension.replace('.', '-')}")
         graph.add((dist, SPDX.checksum, checksum))
         graph.add((checksum, RDF.type, SPDX.Checksum))
         graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))

@@ -7,12 +7,15 @@ The one place where building needs the dataset's metadata and its releases, so t
 from __future__ import annotations
 
 import hashlib
+import heapq
 from datetime import date
 from pathlib import Path
 
 from ..config import Settings
+from ..namespaces import project_prefixes
 from ..progress import Steps
-from .build import BUILD_STEPS, Prepared, add_graph, prepare, serialize_dumps
+from .build import BUILD_STEPS, Prepared, prepare
+from .dumps import write_dumps
 from .metadata import describe_dataset
 from .releases import (
     Release,
@@ -23,6 +26,7 @@ from .releases import (
     releases_key,
     write_release,
 )
+from .terms import graph_lines
 from .validate import Finding
 from .version import DatasetVersion, write_version
 
@@ -47,20 +51,14 @@ def finish(prepared: Prepared, settings: Settings, out: Path | None, releases: l
     The version is a hash of the content and of the release record, so a release, which changes
     the metadata graph, makes a version of its own."""
     step = steps.step if steps else (lambda _name: None)
-    version = hashlib.sha256(prepared.nquads + releases_key(releases)).hexdigest()[:16]
-    canonical = prepared.canonical
-    metadata = describe_dataset(prepared.sources, version,
-                                releases=releases, content=prepared.content)
-    add_graph(canonical, metadata)
-    step("dumps")
-    dumps = serialize_dumps(canonical, settings.base_iri)
-    triples = sum(len(g) for g in canonical.graphs()
-                  if g.identifier != canonical.default_graph.identifier)
-    step("store")
-    return write_version(Path(out or settings.dist_dir), version, settings.base_iri, triples,
-                         dumps, switch=switch)
-
-
+    version = hashlib.sha256(prepared.content.encode() + releases_key(releases)).hexdigest()[:16]
+    step("dumps and store")
+    metadata = describe_dataset(settings.base_iri, prepared.stats, version, releases=releases,
+                                content=prepared.content)
+    lines = list(heapq.merge(prepared.lines, graph_lines(metadata)))
+    prefixes = project_prefixes(settings.base_iri)
+    return write_version(Path(out or settings.dist_dir), version, settings.base_iri, lines,
+                         lambda folder: write_dumps(folder, lines, prefixes), switch=switch)
 
 
 def make_release(settings: Settings, on: date | None = None) -> ReleaseResult:
@@ -73,7 +71,7 @@ def make_release(settings: Settings, on: date | None = None) -> ReleaseResult:
     releases = read_releases(folder)
     with Steps(BUILD_STEPS, "release") as steps:
         prepared = prepare(settings, steps)
-        new, notes = next_release(folder, releases, prepared.canonical, prepared.content,
+        new, notes = next_release(folder, releases, prepared.lines, prepared.content,
                                   settings.base_iri, on)
         with recorded(folder, [*releases, new]):
             version = finish(prepared, settings, None, [*releases, new], steps=steps)

@@ -2,20 +2,22 @@
 
 The release manifest (``releases/manifest.json``) and the changelog (``releases/CHANGELOG.md``)
 are kept in the repository: they are the record of what was released when, and they are small
-(per release: number, date, content hash, and per named graph its triple count and an
-isomorphism-invariant digest). The released dumps go beside them in ``releases/<date>-r<n>/``,
+(per release: number, date, content hash, and per named graph its triple count and the digest
+of its canonical N-Quads). The released dumps go beside them in ``releases/<date>-r<n>/``,
 generated and git-ignored.
 
 A build reads the manifest: when the data is the content of a release, the dataset's metadata
 says so (``dcat:version`` the release number, ``dct:modified`` its date, ``dcat:previousVersion``
 the release before); every release is listed with ``dcat:hasVersion``. The changelog counts the
-triples added and removed per named graph since the previous release, comparing graphs up to
-blank-node renaming; when the previous release's dumps are not on this machine it says what the
-manifest alone can tell (changed or not, and the counts).
+triples added and removed per named graph since the previous release, comparing the graphs'
+canonical N-Quads lines (blank-node labels are keyed by holder and content, ``build``); when
+the previous release's dumps are not on this machine it says what the manifest alone can tell
+(changed or not, and the counts).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -26,13 +28,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.compare import graph_diff, to_isomorphic
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
 from ..errors import CisemError, ConfigError
 from ..namespaces import DCAT3, DCAT_VERSION, dataset_iri, graph_iri
-from .version import CHECKSUMS, DatasetVersion
+from .dumps import by_graph
+from .version import CHECKSUMS, DUMP_NAME, DatasetVersion
 
 MANIFEST = "manifest.json"
 CHANGELOG = "CHANGELOG.md"
@@ -116,30 +118,34 @@ def _graph_name(base: str, iri: str) -> str:
     return iri[len(prefix):] if iri.startswith(prefix) else iri
 
 
-def _summary(canonical: Dataset, base: str) -> dict[str, dict]:
-    out = {}
-    for graph in canonical.graphs():
-        if graph.identifier == canonical.default_graph.identifier or not len(graph):
-            continue
-        digest = format(to_isomorphic(graph).graph_digest(), "x")
-        out[_graph_name(base, str(graph.identifier))] = {"triples": len(graph), "digest": digest}
-    return dict(sorted(out.items()))
+def _graphs(lines: list[bytes], base: str) -> dict[str, set[bytes]]:
+    """Canonical N-Quads lines per named graph (its name relative to the base)."""
+    return {_graph_name(base, graph.decode("utf-8")[1:-1]): set(bucket)
+            for graph, bucket in by_graph(lines).items()}
 
 
-def _previous_graphs(folder: Path, previous: Release, base: str) -> dict[str, Graph] | None:
-    """The previous release's named graphs from its dumps here (``None`` when they are not)."""
-    dump = folder / previous.name / "cisem.nq"
+def _summary(graphs: dict[str, set[bytes]]) -> dict[str, dict]:
+    """Per graph its triple count and the digest of its sorted canonical lines (blank-node labels
+    are canonical, so equal graphs have equal digests)."""
+    return {name: {"triples": len(bucket),
+                   "digest": hashlib.sha256(b"".join(sorted(bucket))).hexdigest()}
+            for name, bucket in sorted(graphs.items())}
+
+
+def _previous_graphs(folder: Path, previous: Release, base: str) -> dict[str, set[bytes]] | None:
+    """The previous release's named graphs from its N-Quads dump here (``None`` when it is not)."""
+    dump = folder / previous.name / f"{DUMP_NAME}.nq"
     if not dump.is_file():
         return None
-    ds = Dataset()
-    ds.parse(dump, format="nquads")
-    return {_graph_name(base, str(g.identifier)): g for g in ds.graphs()
-            if g.identifier != ds.default_graph.identifier and len(g)}
+    with dump.open("rb") as f:
+        return _graphs(list(f), base)
 
 
-def changelog(new: Release, previous: Release | None, now: dict[str, Graph],
-              before: dict[str, Graph] | None) -> str:
-    """Markdown: triples added and removed per named graph since ``previous``."""
+def changelog(new: Release, previous: Release | None, now: dict[str, set[bytes]],
+              before: dict[str, set[bytes]] | None) -> str:
+    """Markdown: triples added and removed per named graph since ``previous``, from the graphs'
+    canonical N-Quads lines (a triple with blank nodes counts as changed when what holds them or
+    what they hold did)."""
     lines = [f"## Release {new.number} — {new.date}", ""]
     if previous is None:
         lines.append(f"First release: {new.triples} triples in {len(new.graphs)} named graphs.")
@@ -158,8 +164,7 @@ def changelog(new: Release, previous: Release | None, now: dict[str, Graph],
         if old and cur and old["digest"] == cur["digest"]:
             continue
         if before is not None and name in before and name in now:
-            _, removed, added = graph_diff(to_isomorphic(before[name]), to_isomorphic(now[name]))
-            change = (len(added), len(removed))
+            change = (len(now[name] - before[name]), len(before[name] - now[name]))
         elif cur is None:
             change = (0, old["triples"])
         elif old is None:
@@ -190,20 +195,19 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def next_release(folder: Path, releases: list[Release], canonical: Dataset, content: str,
+def next_release(folder: Path, releases: list[Release], lines: list[bytes], content: str,
                  base: str, on: date | None = None) -> tuple[Release, str]:
-    """The release that ``canonical`` (the sources relabelled canonically, whose content hash is
+    """The release that ``lines`` (the sources' sorted canonical N-Quads, whose content hash is
     ``content``) would be, and its changelog; ``NothingToRelease`` when the latest holds it."""
     if releases and releases[-1].content == content:
         latest = releases[-1]
         raise NothingToRelease(f"release {latest.number} ({latest.date}) already holds this "
                                "data: nothing to release")
-    graphs = _summary(canonical, base)
+    now = _graphs(lines, base)
+    graphs = _summary(now)
     new = Release(len(releases) + 1, (on or datetime.now(UTC).date()).isoformat(),
                   content, sum(g["triples"] for g in graphs.values()), graphs)
     previous = releases[-1] if releases else None
-    now = {_graph_name(base, str(g.identifier)): g for g in canonical.graphs()
-           if g.identifier != canonical.default_graph.identifier and len(g)}
     before = _previous_graphs(folder, previous, base) if previous else None
     return new, changelog(new, previous, now, before)
 

@@ -46,6 +46,9 @@ class Sources:
     settings: Settings
     #: the prefixes the files declare, so that findings show ``role:x`` as the files write it
     declared: dict[str, str] = field(default_factory=dict)
+    #: graph IRI -> the Turtle documents as read: the build writes the dumps from these, so
+    #: literals keep their lexical form (the store keeps values: ``"01"^^xsd:integer`` is 1 there)
+    documents: dict[str, list[bytes]] = field(default_factory=dict)
 
     @property
     def ontology_graph(self) -> str:
@@ -114,8 +117,10 @@ class Sources:
         """Add a named graph as if ``path`` were already among the files (an import's check);
         its blank nodes keep their identifiers, so findings about them can be traced back."""
         name = str(graph.identifier)
-        self.store.extend(quad(triple, name) for triple in graph)
+        quads = [quad(triple, name) for triple in graph]
+        self.store.extend(quads)
         self.graph_files[name] = path
+        self.documents[name] = [ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)]
         self._forget()
 
     def remove_graph(self, graph_id: str) -> None:
@@ -123,6 +128,7 @@ class Sources:
         if name in self.graph_files:
             self.store.remove_graph(ox.NamedNode(name))
             del self.graph_files[name]
+            del self.documents[name]
         self._forget()
 
     def _forget(self) -> None:
@@ -130,9 +136,10 @@ class Sources:
             self.__dict__.pop(copy, None)
 
 
-def parse_turtle(path: Path, store: ox.Store, graph: str, base: str, shown: str) -> dict[str, str]:
+def parse_turtle(path: Path, store: ox.Store, graph: str, base: str,
+                 shown: str) -> tuple[bytes, dict[str, str]]:
     """Parse one Turtle file into ``graph``, turning every failure into a ``LoadError`` naming file,
-    line and column; return the prefixes it declares."""
+    line and column; return the document and the prefixes it declares."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -147,7 +154,7 @@ def parse_turtle(path: Path, store: ox.Store, graph: str, base: str, shown: str)
         reason = _POSITION.sub("", exc.msg)
         raise LoadError(f"Turtle syntax error: {reason}", file=shown, line=exc.lineno,
                         column=exc.offset) from None
-    return declared_prefixes(data, base)
+    return data, declared_prefixes(data, base)
 
 
 def declared_prefixes(data: bytes, base: str) -> dict[str, str]:
@@ -174,9 +181,7 @@ def load_sources(settings: Settings) -> Sources:
     sources = Sources(ox.Store(), {}, settings)
     ontology = sources.ontology_graph
     for path in turtle_files(settings.ontology_dir):
-        declared = parse_turtle(path, sources.store, ontology, base, sources.display_path(path))
-        sources.graph_files.setdefault(ontology, path)
-        _declare(sources, declared)
+        _read(sources, path, ontology, sources.display_path(path))
     data_files = turtle_files(settings.data_dir)
     if not data_files:
         raise LoadError("no data files (*.ttl) found", file=sources.display_path(settings.data_dir))
@@ -187,14 +192,15 @@ def load_sources(settings: Settings) -> Sources:
             raise LoadError(
                 f"file name {name!r} cannot name a graph: use lower-case ASCII letters, digits "
                 f"and hyphens, and not '{ONTOLOGY_GRAPH}' or '{METADATA_GRAPH}'", file=shown)
-        graph = str(graph_iri(base, name))
-        _declare(sources, parse_turtle(path, sources.store, graph, base, shown))
-        sources.graph_files[graph] = path
+        _read(sources, path, str(graph_iri(base, name)), shown)
     return sources
 
 
-def _declare(sources: Sources, prefixes: dict[str, str]) -> None:
-    for name, namespace in prefixes.items():
+def _read(sources: Sources, path: Path, graph: str, shown: str) -> None:
+    data, declared = parse_turtle(path, sources.store, graph, sources.settings.base_iri, shown)
+    sources.graph_files.setdefault(graph, path)
+    sources.documents.setdefault(graph, []).append(data)
+    for name, namespace in declared.items():
         sources.declared.setdefault(name, namespace)
 
 
@@ -209,7 +215,7 @@ def load_shapes(settings: Settings) -> Graph:
     shapes = Graph()
     bind_prefixes(shapes, base)
     for path in files:
-        declared = parse_turtle(path, store, f"{base}shapes", base, f"shapes/{path.name}")
+        _, declared = parse_turtle(path, store, f"{base}shapes", base, f"shapes/{path.name}")
         for name, namespace in declared.items():
             if name not in dict(shapes.namespaces()):
                 shapes.bind(name, namespace)

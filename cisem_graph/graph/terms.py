@@ -9,7 +9,7 @@ the store's node) and literals' lexical forms (rdflib would rewrite ``"01"^^xsd:
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 _STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -49,3 +49,11 @@ def quad(triple: tuple[Node, Node, Node], graph: str) -> ox.Quad:
     """An rdflib triple as a pyoxigraph quad in the named graph ``graph``."""
     s, p, o = (to_oxigraph(t) for t in triple)
     return ox.Quad(s, p, o, ox.NamedNode(graph))
+
+
+def graph_lines(graph: Graph) -> list[bytes]:
+    """A small rdflib graph as sorted N-Quads lines in its named graph, written by pyoxigraph (so
+    spelt as the lines of the parsed data are)."""
+    name = str(graph.identifier)
+    return sorted(ox.serialize([quad(t, name) for t in graph], format=ox.RdfFormat.N_QUADS)
+                  .splitlines(keepends=True))

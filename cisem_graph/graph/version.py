@@ -14,11 +14,13 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, Quad, RdfFormat
+from pyoxigraph import DefaultGraph, RdfFormat, parse, serialize
 from pyoxigraph import Store as OxStore
 
 from ..errors import LoadError
@@ -30,6 +32,8 @@ CHECKSUMS = "SHA256SUMS"
 KEEP_VERSIONS = 3
 DUMP_NAME = "cisem"
 DUMP_FORMATS = ("trig", "nquads", "turtle", "ntriples", "jsonld")
+#: compressed copies of dumps: file extension -> the format it holds
+COMPRESSED = {"nq.gz": "nquads"}
 
 
 @dataclass(frozen=True)
@@ -52,41 +56,78 @@ class DatasetVersion:
         return self.path / f"{DUMP_NAME}.{extension}"
 
 
-def write_version(out: Path, version: str, base: str, triples: int,
-                  dumps: dict[str, bytes], *, switch: bool = True) -> DatasetVersion:
-    """Write into a temporary folder beside the others, then rename and (``switch``) point
-    ``current`` at it."""
+def write_version(out: Path, version: str, base: str, lines: list[bytes],
+                  more_dumps: Callable[[Path], list[str]] | None = None, *,
+                  switch: bool = True) -> DatasetVersion:
+    """Write a version from its sorted canonical N-Quads ``lines`` into a temporary folder beside
+    the others, then rename it and (``switch``) point ``current`` at it.
+
+    The folder gets ``cisem.nq`` (the lines), ``cisem.nt`` (their merge) and the store made of the
+    two; ``more_dumps(folder)`` writes the other dumps meanwhile and names them (the store is
+    written in a thread: pyoxigraph releases the interpreter while it loads). Then checksums and
+    the manifest. A version already written is kept as it is, and nothing is written: it may be
+    being served."""
+    target = out / version
+    if (target / MANIFEST).is_file():
+        written = read_version(target)
+    else:
+        written = _write(out, target, version, base, lines, more_dumps)
+    if switch:
+        publish(out, written)
+    return written
+
+
+def _write(out: Path, target: Path, version: str, base: str, lines: list[bytes],
+           more_dumps: Callable[[Path], list[str]] | None) -> DatasetVersion:
     try:
         out.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
     except OSError as exc:
         raise LoadError(f"cannot write the output folder ({exc.strerror})", file=str(out)) from exc
     try:
-        sums = {}
-        for name, body in dumps.items():
-            (staging / name).write_bytes(body)
-            sums[name] = hashlib.sha256(body).hexdigest()
+        nq, nt = staging / f"{DUMP_NAME}.nq", staging / f"{DUMP_NAME}.nt"
+        with nq.open("wb") as f:
+            f.writelines(lines)
+        with nt.open("wb") as f:
+            f.writelines(merged(lines))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            store = pool.submit(write_store, staging / STORE_DIR, nq, nt)
+            names = [nq.name, nt.name, *(more_dumps(staging) if more_dumps else [])]
+            store.result()
+        sums = {name: file_sha256(staging / name) for name in names}
         (staging / CHECKSUMS).write_text("".join(f"{h}  {n}\n" for n, h in sorted(sums.items())))
-        write_store(staging / STORE_DIR, dumps[f"{DUMP_NAME}.nq"])
         created = datetime.now(UTC).replace(microsecond=0).isoformat()
-        manifest = {"version": version, "base_iri": base, "triples": triples, "files": sums,
+        manifest = {"version": version, "base_iri": base, "triples": len(lines), "files": sums,
                     "created": created}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        target = out / version
-        if (target / MANIFEST).is_file():
-            # Same content, already written (and perhaps being served): keep it as it is.
-            shutil.rmtree(staging)
-            created = json.loads((target / MANIFEST).read_text())["created"]
-        else:
-            shutil.rmtree(target, ignore_errors=True)
-            staging.rename(target)
+        shutil.rmtree(target, ignore_errors=True)
+        staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    written = DatasetVersion(version, target, base, triples, sums, created)
-    if switch:
-        publish(out, written)
-    return written
+    return DatasetVersion(version, target, base, len(lines), sums, created)
+
+
+def merged(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """The distinct triples of sorted canonical N-Quads lines, as sorted N-Triples lines: the
+    published default graph.
+
+    A graph term follows its triple after a space, and no term can continue with a character below
+    the space (N-Triples escapes them in literals), so equal triples are neighbours."""
+    previous = None
+    for line in lines:
+        triple = line[:line.rindex(b" <")] + b" .\n"
+        if triple != previous:
+            yield triple
+            previous = triple
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def publish(out: Path, version: DatasetVersion) -> None:
@@ -117,42 +158,45 @@ def prune(out: Path, keep: int) -> None:
 
 def open_current(out: Path) -> DatasetVersion:
     """The version ``current`` points at, as the server opens it."""
-    path = (out / CURRENT).resolve()
     try:
-        manifest = json.loads((path / MANIFEST).read_text())
+        return read_version((out / CURRENT).resolve())
     except (OSError, ValueError) as exc:
         raise LoadError("no built dataset version here: run `cisem-graph build` first",
                         file=str(out.name)) from exc
+
+
+def read_version(path: Path) -> DatasetVersion:
+    """The version written in ``path`` (``OSError``/``ValueError`` when there is none)."""
+    manifest = json.loads((path / MANIFEST).read_text())
     return DatasetVersion(manifest["version"], path, manifest["base_iri"], manifest["triples"],
                           manifest["files"], manifest.get("created", ""))
 
 
-def write_store(path: Path, nquads: bytes) -> None:
+def write_store(path: Path, nquads: bytes | Path, merge: bytes | Path | None = None) -> None:
     """Create the store directory of a dataset version at ``path`` from N-Quads.
 
     Every quad must be in a named graph; the published default graph, their merge (a set of
-    triples), is written beside them as the store's default graph.
+    triples, as N-Triples: the build's ``cisem.nt``, or made here from ``nquads``), is written beside
+    them as the store's default graph. Both keep their blank-node labels, so the default graph and
+    the named graphs share their blank nodes, and the store's are the dumps'. The store keeps
+    values, not spellings: ``"01"^^xsd:integer`` is 1 in it (the dumps keep what was written).
     """
     path = Path(path)
     if path.exists() and any(path.iterdir()):
         raise FileExistsError(f"{path} exists and is not empty; a dataset version is immutable")
+    if merge is None:
+        nquads = nquads if isinstance(nquads, bytes) else Path(nquads).read_bytes()
+        merge = _merge_of(nquads)
     try:
         store = OxStore(str(path))
         try:
-            try:
-                store.bulk_load(nquads, RdfFormat.N_QUADS)
-            except SyntaxError as exc:  # data errors carry their position as attributes
-                raise LoadError(exc.msg, file="N-Quads", line=exc.lineno) from None
-            outside = sum(1 for _ in store.quads_for_pattern(None, None, None, DefaultGraph()))
-            if outside:
-                raise LoadError(f"{outside} triple(s) are in no named graph; every published "
-                                "triple belongs to the graph of its source", file="N-Quads")
-            # The published default graph is the RDF merge of the named graphs: a set of
-            # triples. pyoxigraph's union view keeps one row per quad, so a triple stated by
-            # two sources would answer twice; the merge is written once, as the default graph.
-            merged = [Quad(q.subject, q.predicate, q.object, DefaultGraph())
-                      for q in store.quads_for_pattern(None, None, None)]
-            store.bulk_extend(merged)
+            # two loads of a million quads each take half the memory of one of two million
+            for source, fmt in ((nquads, RdfFormat.N_QUADS), (merge, RdfFormat.N_TRIPLES)):
+                store.bulk_extend(_parse(source, fmt))
+                if fmt is RdfFormat.N_QUADS and next(
+                        iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None):
+                    raise LoadError("triples in no named graph; every published triple belongs to "
+                                    "the graph of its source", file="N-Quads")
             store.optimize()
             store.flush()
         finally:
@@ -160,3 +204,23 @@ def write_store(path: Path, nquads: bytes) -> None:
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
         raise
+
+
+def _parse(source: bytes | Path, fmt: RdfFormat) -> Iterator:
+    """Quads with their blank-node labels as written; ``LoadError`` naming the line of an error."""
+    try:
+        if isinstance(source, bytes):
+            yield from parse(source, fmt)
+        else:
+            yield from parse(path=str(source), format=fmt)
+    except SyntaxError as exc:  # data errors carry their position as attributes
+        raise LoadError(exc.msg, file="N-Quads", line=exc.lineno) from None
+
+
+def _merge_of(nquads: bytes) -> bytes:
+    """The N-Triples merge of the named graphs of ``nquads`` (sorted lines are not needed).
+
+    The published default graph is the RDF merge of the named graphs: a set of triples.
+    pyoxigraph's union view keeps one row per quad, so a triple stated by two sources would answer
+    twice; the merge is written once, as the default graph."""
+    return serialize({q.triple for q in _parse(nquads, RdfFormat.N_QUADS)}, format=RdfFormat.N_TRIPLES)

@@ -88,7 +88,7 @@ def import_file(path: Path | str, kind: str, settings: Settings,
 
     sources = load_sources(settings)
     drop_graph(sources, graph_id)  # a previous import of a file of this name is replaced
-    index = Index.of(sources.rdflib_union, base)
+    index = Index.of(sources, base)
     converter = Converter(table, spec, index, base, graph_id)
     converted = converter.run()
     problems = list(converter.problems)

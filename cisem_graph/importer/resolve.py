@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
 
+from ..graph.sources import Sources
+from ..graph.terms import to_rdflib
 from ..namespaces import SDO, thing_iri
 from .values import SLUG, BadValue, norm
 
@@ -35,22 +37,31 @@ class Index:
     created: set[URIRef] = field(default_factory=set)
 
     @classmethod
-    def of(cls, graph: Graph, base: str) -> Index:
+    def of(cls, sources: Sources, base: str) -> Index:
+        """The things of the parsed data (asked of its store), with their names."""
         index = cls(base)
         prefix = f"{base}id/"
-        for subject in set(graph.subjects()):
-            if isinstance(subject, URIRef) and str(subject).startswith(prefix):
-                kind, _, slug = str(subject)[len(prefix):].partition("/")
-                if slug and "/" not in slug:
-                    index.kinds[subject] = kind
-        for subject, kind in index.kinds.items():
-            for prop in NAME_PROPERTIES:
-                for name in graph.objects(subject, prop):
-                    if isinstance(name, Literal):
-                        index._name(subject, kind, str(name), name.language, display=prop == SDO.name)
-            family = graph.value(subject, SDO.familyName)
-            if family is not None:
-                index.family_names[subject] = str(family)
+        things = f'isIRI(?s) && STRSTARTS(STR(?s), "{prefix}")'
+        for row in sources.select(f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER({things}) }}"):
+            subject = URIRef(row["s"].value)
+            kind, _, slug = str(subject)[len(prefix):].partition("/")
+            if slug and "/" not in slug:
+                index.kinds[subject] = kind
+        names = " ".join(f"<{prop}>" for prop in NAME_PROPERTIES)
+        rows = sources.select(f"SELECT DISTINCT ?s ?p ?name WHERE {{ VALUES ?p {{ {names} }} "
+                              f"?s ?p ?name FILTER({things} && isLiteral(?name)) }}")
+        found = sorted(((r["s"].value, r["p"].value, to_rdflib(r["name"])) for r in rows),
+                       key=lambda row: (row[0], row[1], str(row[2]), row[2].language or ""))
+        for s, p, name in found:
+            subject = URIRef(s)
+            if subject in index.kinds:
+                index._name(subject, index.kinds[subject], str(name), name.language,
+                            display=p == str(SDO.name))
+        rows = sources.select(f"SELECT ?s (MIN(STR(?f)) AS ?family) WHERE {{ ?s <{SDO.familyName}> ?f "
+                              f"FILTER({things}) }} GROUP BY ?s")
+        for row in rows:
+            if URIRef(row["s"].value) in index.kinds:
+                index.family_names[URIRef(row["s"].value)] = row["family"].value
         return index
 
     def _name(self, subject: URIRef, kind: str, name: str, lang: str | None, display: bool) -> None:

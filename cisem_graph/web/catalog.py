@@ -98,13 +98,21 @@ def keywords_in(graph: Graph, lang: str) -> list[str]:
                   if isinstance(k, Literal) and k.language == lang)
 
 
+def dump_media_type(name: str) -> str:
+    """What a dump file is served as: its format's type, ``application/gzip`` for a compressed one
+    (a file of its own, not a compression of the transfer)."""
+    if name.endswith(".gz"):
+        return "application/gzip"
+    fmt = by_extension(name.rsplit(".", 1)[-1], GRAPH_FORMATS)
+    return fmt.content_type if fmt else "application/octet-stream"
+
+
 def dump_rows(release: DatasetVersion) -> list[dict]:
     """The dumps of the served version: name, link, checksum, size and media type."""
     rows = []
     for name, digest in sorted(release.files.items()):
         path = release.path / name
-        fmt = by_extension(name.rsplit(".", 1)[-1], GRAPH_FORMATS)
         rows.append({"name": name, "href": f"{request.script_root}/dumps/{name}", "sha256": digest,
                      "size": path.stat().st_size if path.is_file() else None,
-                     "media_type": fmt.media_type if fmt else "application/octet-stream"})
+                     "media_type": dump_media_type(name).split(";")[0]})
     return rows

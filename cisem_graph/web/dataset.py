@@ -15,7 +15,6 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID
 
 from .. import describe
 from ..errors import NotFound
-from ..formats import GRAPH_FORMATS, by_extension
 from ..graph.metadata import SPDX, VCARD
 from ..graph.version import CHECKSUMS
 from ..namespaces import dataset_iri
@@ -128,8 +127,7 @@ def dump(name: str):
         content_type = "text/plain; charset=utf-8"
     elif name in release.files:
         path, digest = release.path / name, release.files[name]
-        fmt = by_extension(name.rsplit(".", 1)[-1], GRAPH_FORMATS)
-        content_type = fmt.content_type if fmt else "application/octet-stream"
+        content_type = catalog.dump_media_type(name)
     else:
         raise NotFound("No such dump. Offered: " + ", ".join([*sorted(release.files), CHECKSUMS]))
     if not path.is_file():
@@ -140,7 +138,7 @@ def dump(name: str):
     if tag is not None:
         return http.send(http.Reply(304, http.validator_headers(tag, vary, modified,
                                                                 http.CACHE_CONTROL)))
-    if http.accepts_gzip(request.headers.get("Accept-Encoding")) and \
+    if not name.endswith(".gz") and http.accepts_gzip(request.headers.get("Accept-Encoding")) and \
             path.stat().st_size >= http.GZIP_MIN_BYTES:
         from flask import Response
 
@@ -148,8 +146,8 @@ def dump(name: str):
         response.headers["Content-Encoding"] = "gzip"
         digest = f"{digest}{http.GZIP_SUFFIX}"
     else:
-        response = send_file(path, conditional=True, etag=False, max_age=300,
-                             last_modified=modified)
+        response = send_file(path, mimetype=content_type, conditional=True, etag=False,
+                             max_age=300, last_modified=modified)
         response.headers["Content-Type"] = content_type
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     for header, value in http.validator_headers(digest, vary, modified, http.CACHE_CONTROL):
