@@ -8,7 +8,6 @@ the first entry is what a client sending only ``*/*`` gets.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 
@@ -81,26 +80,3 @@ def lookup(token: str, formats: tuple[Format, ...]) -> Format | None:
         if token in (f.name, f.extension, f.rdflib, *f.keys, *f.media_types):
             return f
     return None
-
-
-def ordered_jsonld(body: bytes) -> bytes:
-    """rdflib's JSON-LD in one order: its writer walks a ``set`` of subjects, so the order (and
-    the bytes) followed the process's hash seed. A JSON-LD array is a set but in ``@list`` and
-    ``@context``, so sorting the others changes no meaning; keys are sorted, indentation kept."""
-
-    def key(item) -> tuple[int, str]:
-        if isinstance(item, dict) and isinstance(item.get("@id"), str):
-            return 0, item["@id"]  # a node, named once in its array
-        return 1, json.dumps(item, sort_keys=True, ensure_ascii=False)
-
-    def ordered(value, in_list: bool = False):
-        if isinstance(value, dict):
-            return {name: item if name == "@context" else ordered(item, name == "@list")
-                    for name, item in value.items()}
-        if isinstance(value, list):
-            items = [ordered(item) for item in value]
-            return items if in_list else sorted(items, key=key)
-        return value
-
-    data = ordered(json.loads(body))
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")
