@@ -127,6 +127,19 @@ def test_merge_shares_the_blank_nodes_of_the_named_graphs(oxi, built, settings):
     assert int(rows[0]["n"]) > 0  # there are blank nodes to share
 
 
+def test_a_request_per_graph_publishes_the_same(oxi, built, settings, monkeypatch):
+    """Uploads of one graph at a time (a large dataset's): each graph's blank nodes, in the graph
+    and in the merge, travel in one request, so the store holds the same graphs."""
+    monkeypatch.setattr(push_module, "UPLOAD_BYTES", 1)
+    posted = []
+    real_post = push_module._Client.post
+    monkeypatch.setattr(push_module._Client, "post",
+                        lambda self, body: posted.append(body) or real_post(self, body))
+    push(built[0], endpoints(oxi, settings), settings)
+    assert len(posted) == len(graphs_of_files(PROJECT_ROOT)) + 1  # the data files and the metadata
+    assert_store_holds(oxi, expected_graphs(built[0], PROJECT_ROOT))
+
+
 def blank_nodes(server: Oxigraph) -> set[str]:
     """The store's own blank node identifiers: new ones would mean the graphs were rewritten."""
     rows = server.select("SELECT DISTINCT ?b WHERE { GRAPH ?g { ?b ?p ?o } FILTER(isBlank(?b)) }")
@@ -160,20 +173,21 @@ def test_new_version_replaces_and_drops(oxi, built, second, third, settings):
 
 
 def test_store_gone_half_way_leaves_published_graphs(oxi, built, second, settings, monkeypatch):
-    """The store is killed after the third upload: the published graphs are the first version's,
-    and the next push cleans up and publishes."""
+    """The store is killed after the third upload (a graph each): the published graphs are the
+    first version's, and the next push cleans up and publishes."""
     push(built[0], endpoints(oxi, settings), settings)
     before, nodes = published(oxi), blank_nodes(oxi)
     uploads = []
-    real_put = push_module._Client.put
+    real_post = push_module._Client.post
 
-    def put_then_die(self, graph, body):
-        uploads.append(graph)
+    def post_then_die(self, body):
+        uploads.append(body)
         if len(uploads) == 3:
             oxi.kill()
-        return real_put(self, graph, body)
+        return real_post(self, body)
 
-    monkeypatch.setattr(push_module._Client, "put", put_then_die)
+    monkeypatch.setattr(push_module, "UPLOAD_BYTES", 1)
+    monkeypatch.setattr(push_module._Client, "post", post_then_die)
     with pytest.raises(StoreUnavailable, match="cannot be reached"):
         push(second, endpoints(oxi, settings), settings)
     monkeypatch.undo()
@@ -199,15 +213,16 @@ def test_switch_is_one_transaction(oxi, built, settings):
     assert published(oxi) == before and staging(oxi) == [f"{STAGING_PREFIX}x"]
 
 
-def test_count_mismatch_switches_nothing(oxi, built, settings, tmp_path):
+def test_count_mismatch_switches_nothing(oxi, built, settings, tmp_path, monkeypatch):
     """A blank node shared by two graphs is one node in the dump but two once uploaded graph by
-    graph: the merge's count differs, and the push stops before its switch."""
+    graph (a request each here): the merge's count differs, and the push stops before its switch."""
     push(built[0], endpoints(oxi, settings), settings)
     before = published(oxi)
     folder = tmp_path / "shared-bnode"
     folder.mkdir()
     (folder / "cisem.nq").write_text('_:b <urn:p> "x" <urn:g1> .\n_:b <urn:p> "x" <urn:g2> .\n')
     version = DatasetVersion("0123456789abcdef", folder, settings.base_iri, 2)
+    monkeypatch.setattr(push_module, "UPLOAD_BYTES", 1)
     with pytest.raises(PushFailed, match="nothing was switched") as info:
         push(version, endpoints(oxi, settings), settings)
     assert "1 expected" in info.value.message

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
 
 import pyoxigraph as ox
 
@@ -33,17 +32,12 @@ class Prepared:
     store would stay in memory while the version's own store is written."""
 
     findings: list[Finding]
-    #: the sorted canonical N-Quads lines of the sources (the metadata graph not yet added)
+    #: the sorted canonical N-Quads lines of the sources (the metadata graph not yet added); the
+    #: build hands them on to the version it writes, which lets them go once written
     lines: list[bytes]
     stats: Statistics
-
-    @cached_property
-    def content(self) -> str:
-        """The content hash: equal data, equal hash, whatever the releases say."""
-        digest = hashlib.sha256()
-        for line in self.lines:
-            digest.update(line)
-        return digest.hexdigest()
+    #: the content hash (of the lines): equal data, equal hash, whatever the releases say
+    content: str
 
 
 def prepare(settings: Settings, steps: Steps | None = None) -> Prepared:
@@ -57,7 +51,10 @@ def prepare(settings: Settings, steps: Steps | None = None) -> Prepared:
         raise ValidationFailed(findings)
     step("canonical blank nodes")
     lines, counts = canonical_lines(sources)
-    return Prepared(findings, lines, statistics(sources, counts))
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line)
+    return Prepared(findings, lines, statistics(sources, counts), digest.hexdigest())
 
 
 def canonical_lines(sources: Sources) -> tuple[list[bytes], dict[str, int]]:

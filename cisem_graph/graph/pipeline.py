@@ -56,6 +56,7 @@ def finish(prepared: Prepared, settings: Settings, out: Path | None, releases: l
     metadata = describe_dataset(settings.base_iri, prepared.stats, version, releases=releases,
                                 content=prepared.content)
     lines = list(heapq.merge(prepared.lines, graph_lines(metadata)))
+    prepared.lines.clear()  # ``lines`` holds them now, and write_version lets them go when written
     prefixes = project_prefixes(settings.base_iri)
     return write_version(Path(out or settings.dist_dir), version, settings.base_iri, lines,
                          lambda folder: write_dumps(folder, lines, prefixes), switch=switch)

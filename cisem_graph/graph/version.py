@@ -15,7 +15,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,11 +61,12 @@ def write_version(out: Path, version: str, base: str, lines: list[bytes],
     """Write a version from its sorted canonical N-Quads ``lines`` into a temporary folder beside
     the others, then rename it and (``switch``) point ``current`` at it.
 
-    The folder gets ``cisem.nq`` (the lines), ``cisem.nt`` (their merge) and the store made of the
-    two; ``more_dumps(folder)`` writes the other dumps meanwhile and names them (the store is
-    written in a thread: pyoxigraph releases the interpreter while it loads). Then checksums and
-    the manifest. A version already written is kept as it is, and nothing is written: it may be
-    being served."""
+    The folder gets ``cisem.nq`` (the lines), ``cisem.nt`` (their merge), the dumps
+    ``more_dumps(folder)`` writes and names, and then the store, made of the first two: ``lines``
+    is emptied before, so that a million of them are not in memory while the store loads (in a
+    thread beside the dumps the store took longer, not less: its load holds the interpreter for
+    every quad it reads). Then checksums and the manifest. A version already written is kept as
+    it is, and nothing is written: it may be being served."""
     target = out / version
     if (target / MANIFEST).is_file():
         written = read_version(target)
@@ -90,14 +90,14 @@ def _write(out: Path, target: Path, version: str, base: str, lines: list[bytes],
             f.writelines(lines)
         with nt.open("wb") as f:
             f.writelines(merged(lines))
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            store = pool.submit(write_store, staging / STORE_DIR, nq, nt)
-            names = [nq.name, nt.name, *(more_dumps(staging) if more_dumps else [])]
-            store.result()
+        names = [nq.name, nt.name, *(more_dumps(staging) if more_dumps else [])]
+        triples = len(lines)
+        lines.clear()
+        write_store(staging / STORE_DIR, nq, nt)
         sums = {name: file_sha256(staging / name) for name in names}
         (staging / CHECKSUMS).write_text("".join(f"{h}  {n}\n" for n, h in sorted(sums.items())))
         created = datetime.now(UTC).replace(microsecond=0).isoformat()
-        manifest = {"version": version, "base_iri": base, "triples": len(lines), "files": sums,
+        manifest = {"version": version, "base_iri": base, "triples": triples, "files": sums,
                     "created": created}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         shutil.rmtree(target, ignore_errors=True)
@@ -105,7 +105,7 @@ def _write(out: Path, target: Path, version: str, base: str, lines: list[bytes],
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return DatasetVersion(version, target, base, len(lines), sums, created)
+    return DatasetVersion(version, target, base, triples, sums, created)
 
 
 def merged(lines: Iterable[bytes]) -> Iterator[bytes]:
