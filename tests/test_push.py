@@ -25,7 +25,7 @@ from cisem_graph.graph.pipeline import build
 from cisem_graph.graph.version import DatasetVersion
 from cisem_graph.push import StoreEndpoints, push
 from cisem_graph.store import open_store
-from cisem_graph.store.remote import PUBLICATION, STAGING_PREFIX, merge_graph
+from cisem_graph.store.remote import MERGE_PREFIX, PUBLICATION, STAGING_PREFIX, Publication, merge_graph
 
 pytestmark = pytest.mark.usefixtures("oxigraph_cli")
 
@@ -94,14 +94,18 @@ def assert_store_holds(server: Oxigraph, expected: dict[str, Graph]) -> None:
         assert_isomorphic(graphs[iri], graph, f"<{iri}> in the store")
 
 
+def leftovers(server: Oxigraph) -> list[str]:
+    """What an interrupted push leaves: staging graphs, and merge graphs the record does not name."""
+    record = Publication.from_rows(server.select(Publication.QUERY))
+    kept = {record.merge, record.previous_merge} if record is not None else set()
+    return [g for g in server.graph_counts() if g.startswith(STAGING_PREFIX)
+            or (g.startswith(MERGE_PREFIX) and g not in kept)]
+
+
 def published(server: Oxigraph) -> dict[str, int]:
-    """Every graph in the store but the publication record and staging graphs."""
-    return {g: n for g, n in server.graph_counts().items()
-            if g != PUBLICATION and not g.startswith(STAGING_PREFIX)}
-
-
-def staging(server: Oxigraph) -> list[str]:
-    return [g for g in server.graph_counts() if g.startswith(STAGING_PREFIX)]
+    """Every graph in the store but the publication record and leftovers."""
+    left = leftovers(server)
+    return {g: n for g, n in server.graph_counts().items() if g != PUBLICATION and g not in left}
 
 
 def test_push_publishes_the_data_files_graph_by_graph(oxi, built, settings):
@@ -109,7 +113,7 @@ def test_push_publishes_the_data_files_graph_by_graph(oxi, built, settings):
     report = push(version, endpoints(oxi, settings), settings)
     assert report.changed and report.version == version.version
     assert_store_holds(oxi, expected_graphs(version, PROJECT_ROOT))
-    assert not staging(oxi)
+    assert not leftovers(oxi)
     record = oxi.select(f"SELECT ?o {{ GRAPH <{PUBLICATION}> {{ ?s <{PUBLICATION}#version> ?o }} }}")
     assert record == [{"o": version.version}]
 
@@ -192,11 +196,31 @@ def test_store_gone_half_way_leaves_published_graphs(oxi, built, second, setting
         push(second, endpoints(oxi, settings), settings)
     monkeypatch.undo()
     oxi.start()
-    assert published(oxi) == before and staging(oxi)  # the uploads before the kill are left over
+    assert published(oxi) == before and leftovers(oxi)  # the uploads before the kill are left over
     assert blank_nodes(oxi) >= nodes
     push(second, endpoints(oxi, settings), settings)
-    assert not staging(oxi)
+    assert not leftovers(oxi)
     assert merge_graph(second.version) in oxi.graph_counts()
+
+
+def test_first_push_refused_half_way_leaves_the_store_empty(oxi, built, settings, monkeypatch):
+    """Into a store with nothing published the graphs go under their own names; the store refusing
+    the third upload (a graph each) leaves it as it was: empty, no record."""
+    real_post = push_module._Client.post
+    uploads = []
+
+    def post_then_garble(self, body):
+        uploads.append(body)
+        return real_post(self, body + b"<oops\n" if len(uploads) == 3 else body)
+
+    monkeypatch.setattr(push_module, "UPLOAD_BYTES", 1)
+    monkeypatch.setattr(push_module._Client, "post", post_then_garble)
+    with pytest.raises(StoreUnavailable, match="refused the upload"):
+        push(built[0], endpoints(oxi, settings), settings)
+    assert oxi.graph_counts() == {}
+    monkeypatch.undo()
+    push(built[0], endpoints(oxi, settings), settings)
+    assert_store_holds(oxi, expected_graphs(built[0], PROJECT_ROOT))
 
 
 def test_switch_is_one_transaction(oxi, built, settings):
@@ -210,7 +234,7 @@ def test_switch_is_one_transaction(oxi, built, settings):
     with pytest.raises(StoreUnavailable):
         client.update(f"MOVE GRAPH <{STAGING_PREFIX}x> TO GRAPH <{graph}> ;\n"
                       f"MOVE GRAPH <{STAGING_PREFIX}missing> TO GRAPH <urn:elsewhere>")
-    assert published(oxi) == before and staging(oxi) == [f"{STAGING_PREFIX}x"]
+    assert published(oxi) == before and leftovers(oxi) == [f"{STAGING_PREFIX}x"]
 
 
 def test_count_mismatch_switches_nothing(oxi, built, settings, tmp_path, monkeypatch):

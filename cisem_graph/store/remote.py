@@ -88,9 +88,13 @@ def basic_authorization(user: str | None, password: str | None) -> str | None:
     return "Basic " + base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
 
 
+#: a version's merge graph is named with this and the version
+MERGE_PREFIX = "urn:x-cisem:merge:"
+
+
 def merge_graph(version: str) -> str:
     """The graph holding a version's published default graph (the merge) in a remote store."""
-    return f"urn:x-cisem:merge:{version}"
+    return f"{MERGE_PREFIX}{version}"
 
 
 @dataclass(frozen=True)
