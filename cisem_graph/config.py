@@ -17,7 +17,9 @@ from typing import Any, NamedTuple
 
 from .errors import ConfigError
 
-#: The folder that holds ``ontology/``, ``data/``, ``shapes/`` and ``queries/`` in a checkout.
+#: The checkout this code lives in (with ``ontology/``, ``data/``, ``shapes/``, ``queries/``): for
+#: the tests and scripts of a checkout. Never a default: an installed package lives in
+#: site-packages, and a project folder is wherever its owner keeps it (``find_root``).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -29,7 +31,8 @@ class Setting(NamedTuple):
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("base_iri", "https://w3id.org/cisem/", "Public base IRI of every thing, graph and term"),
-    Setting("root", PROJECT_ROOT, "Folder holding ontology/, data/, shapes/ and queries/"),
+    Setting("root", None, "Folder holding ontology/, data/, shapes/ and queries/ (default: the "
+            "current directory, or its first parent holding data/)"),
     Setting("data_dir", None, "Folder of the curated Turtle files (default: ROOT/data)"),
     Setting("ontology_dir", None, "Folder of the project ontology (default: ROOT/ontology)"),
     Setting("shapes_dir", None, "Folder of the SHACL shapes (default: ROOT/shapes)"),
@@ -98,7 +101,7 @@ class Settings:
     """What a deployment can change, resolved once and passed to ``create_app`` and the CLI."""
 
     base_iri: str = "https://w3id.org/cisem/"
-    root: Path = PROJECT_ROOT
+    root: Path | None = None
     data_dir: Path | None = None
     ontology_dir: Path | None = None
     shapes_dir: Path | None = None
@@ -169,7 +172,7 @@ class Settings:
             raise ConfigError(f"publisher_url must be an http(s) URL: {self.publisher_url!r}")
         if (self.publisher_url or self.publisher_identifier) and not self.publisher_name:
             raise ConfigError("publisher_url and publisher_identifier need publisher_name")
-        root = Path(self.root)
+        root = Path(self.root) if self.root is not None else find_root(Path.cwd())
         object.__setattr__(self, "root", root)
         for name, sub in (("data_dir", "data"), ("ontology_dir", "ontology"),
                           ("shapes_dir", "shapes"), ("dist_dir", "dist"),
@@ -202,6 +205,17 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+
+def find_root(start: Path) -> Path:
+    """The project folder ``cisem-graph`` works on when no ``root`` is given: ``start`` or the first
+    of its parents that holds ``data/``, as git finds its repository."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "data").is_dir():
+            return folder
+    raise ConfigError(f"no project folder: neither {start} nor a folder above it holds data/; "
+                      "run in a project folder or give --root DIR (or CISEM_ROOT)")
 
 
 def _coerce(setting: Setting, raw: str) -> Any:
