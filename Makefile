@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint build validate bench bench-scale clean
+.PHONY: run test lint build validate bench bench-scale bench-serving-scale clean
 
 run: $(STAMP)
 	$(BIN)/cisem-graph build
@@ -27,6 +27,10 @@ bench: $(STAMP)
 bench-scale: $(STAMP)
 	$(BIN)/pip install -q -c constraints.txt -e '.[test,bench]'
 	$(BIN)/python bench/scale.py
+
+bench-serving-scale: $(STAMP)
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,bench]'
+	$(BIN)/python bench/serving_scale.py
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

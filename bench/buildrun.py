@@ -1,17 +1,18 @@
-"""One real ``cisem_graph.graph.pipeline.build`` in this process, timed step by step (run by bench/scale.py).
+"""One real ``cisem_graph.graph.pipeline.build`` in this process, timed step by step (run by
+bench/scale.py and bench/serving_scale.py).
 
     .venv/bin/python bench/buildrun.py --root PROJECT --out DIST --json OUT.json [--validate-only]
+                                       [--engine turbo|pyshacl]
 
 The build is the project's own function, unchanged: the names it calls (``load_sources``,
-``validate_with_cache``/``validate``, ``canonical_dataset``, ``nquads``, ``describe_dataset``,
-``serialize_dumps``, ``write_version``, ``write_store``; those a version of the build lacks are
-skipped), pyshacl's ``validate``, the shapes' loading and rdflib's ``Graph.serialize`` (per
-format) are wrapped with timers at run time, so the steps add up to the build and nothing else
-changes. ``dist_dir`` is ``--out``: the validation cache lives there, so an emptied ``--out``
-is a cold build. Each step records its calls, its inclusive and exclusive seconds
-(without the wrapped steps it calls) and the process's peak resident memory when it ended.
-``--validate-only`` times ``validate(load_sources(settings))``, what ``cisem-graph validate`` does.
-The peak memory of the whole process is read by the parent (``os.wait4``).
+``validate`` and the engine's own ``validate``, ``canonical_lines``, ``statistics``,
+``describe_dataset``, ``write_version``, each dump writer, ``write_store``, ``file_sha256``) are
+wrapped with timers at run time, so the steps add up to the build and nothing else changes. Each
+step records its calls, its inclusive and exclusive seconds (without the wrapped steps it calls)
+and the process's peak resident memory when it ended; a dump writer's step is named for its file
+(``write cisem.trig``). ``--validate-only`` times ``validate(load_sources(settings))``, what
+``cisem-graph validate`` does, with ``--engine`` (the setting ``shacl_engine``). The peak memory of
+the whole process is read by the parent (``os.wait4``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import time
 from pathlib import Path
 
 STARTED = time.perf_counter()
+#: steps named for the file they write (their first ``Path`` argument)
+BY_FILE = {"write_lines", "write_gzip", "_serialize"}
 
 
 class Steps:
@@ -36,8 +39,9 @@ class Steps:
         @functools.wraps(fn)
         def timed(*args, **kwargs):
             label = name
-            if name == "serialize":
-                label = f"serialize {kwargs.get('format', args[1] if len(args) > 1 else '?')}"
+            if name in BY_FILE:
+                path = next((a for a in args if isinstance(a, Path)), None)
+                label = f"write {path.name}" if path is not None else name
             self.stack.append([0.0])
             started = time.perf_counter()
             try:
@@ -69,45 +73,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--json", type=Path, required=True)
     parser.add_argument("--validate-only", action="store_true")
+    parser.add_argument("--engine", choices=("turbo", "pyshacl"), default="turbo")
     args = parser.parse_args(argv)
 
     import pyshacl
-    import rdflib.graph
+    import pyshacl_turbo
 
     from cisem_graph.config import Settings
     from cisem_graph.errors import ValidationFailed
-    from cisem_graph.graph import build as build_module
-    from cisem_graph.graph import pipeline, sources
-    from cisem_graph.graph import validate as validate_module
-    from cisem_graph.graph import version as version_module
+    from cisem_graph.graph import build, dumps, metadata, pipeline, sources, validate, version
 
     imported = time.perf_counter() - STARTED
     steps = Steps()
-    modules = [build_module, validate_module, pipeline, sources, version_module]
-    try:  # incremental validation (a cache beside the versions), where the build has it
-        from cisem_graph.graph import revalidate
-        modules.append(revalidate)
-    except ImportError:
-        pass
-    names = ("load_sources", "validate_with_cache", "validate", "canonical_dataset", "nquads",
-             "describe_dataset", "add_graph", "serialize_dumps", "write_version", "write_store",
-             "load_shapes")
+    names = ("load_sources", "validate", "canonical_lines", "statistics", "describe_dataset",
+             "write_version", "write_lines", "write_gzip", "_serialize", "write_jsonld",
+             "write_store", "file_sha256", "load_shapes")
     wrapped: dict = {}
-    for module in modules:  # every module's own reference to the function, wrapped once
-        for name in names:
+    for module in (sources, validate, build, metadata, pipeline, version, dumps):
+        for name in names:  # every module's own reference to the function, wrapped once
             original = module.__dict__.get(name)
             if callable(original):
                 wrapped.setdefault(id(original), steps.wrap(name, original))
                 setattr(module, name, wrapped[id(original)])
+    pyshacl_turbo.validate = steps.wrap("pyshacl_turbo.validate", pyshacl_turbo.validate)
     pyshacl.validate = steps.wrap("pyshacl.validate", pyshacl.validate)
-    rdflib.graph.Graph.serialize = steps.wrap("serialize", rdflib.graph.Graph.serialize)
 
-    settings = Settings(root=args.root, data_dir=args.root / "data", dist_dir=args.out)
-    result: dict = {"imports_s": round(imported, 3)}
+    settings = Settings(root=args.root, data_dir=args.root / "data", dist_dir=args.out,
+                        shacl_engine=args.engine)
+    result: dict = {"imports_s": round(imported, 3), "engine": args.engine}
     started = time.perf_counter()
     try:
         if args.validate_only:
-            findings = validate_module.validate(sources.load_sources(settings), settings)
+            findings = validate.validate(sources.load_sources(settings), settings)
             result["findings"] = len(findings)
             result["violations"] = sum(1 for f in findings if f.is_violation)
         else:

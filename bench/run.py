@@ -425,8 +425,8 @@ def run_group(specs: list[ServerSpec], path_files: dict[str, dict[str, Path]],
 
 def versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
-    for dist in ("pyoxigraph", "oxigraph", "rdflib", "rdflib-endpoint", "uvicorn", "fastapi", "flask",
-                 "werkzeug", "gunicorn", "granian", "cisem-graph"):
+    for dist in ("pyoxigraph", "oxigraph", "rdflib", "pyshacl", "pyshacl-turbo", "rdflib-endpoint",
+                 "uvicorn", "fastapi", "flask", "werkzeug", "gunicorn", "granian", "cisem-graph"):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:

@@ -86,10 +86,8 @@ def _write(out: Path, target: Path, version: str, base: str, lines: list[bytes],
         raise LoadError(f"cannot write the output folder ({exc.strerror})", file=str(out)) from exc
     try:
         nq, nt = staging / f"{DUMP_NAME}.nq", staging / f"{DUMP_NAME}.nt"
-        with nq.open("wb") as f:
-            f.writelines(lines)
-        with nt.open("wb") as f:
-            f.writelines(merged(lines))
+        write_lines(nq, lines)
+        write_lines(nt, merged(lines))
         names = [nq.name, nt.name, *(more_dumps(staging) if more_dumps else [])]
         triples = len(lines)
         lines.clear()
@@ -106,6 +104,11 @@ def _write(out: Path, target: Path, version: str, base: str, lines: list[bytes],
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return DatasetVersion(version, target, base, triples, sums, created)
+
+
+def write_lines(path: Path, lines: Iterable[bytes]) -> None:
+    with path.open("wb") as f:
+        f.writelines(lines)
 
 
 def merged(lines: Iterable[bytes]) -> Iterator[bytes]:
