@@ -24,7 +24,7 @@ from ..config import Settings
 from ..errors import LoadError
 from ..namespaces import bind_prefixes, graph_iri
 from ..progress import track
-from .terms import quad, to_rdflib
+from .terms import quad, to_rdflib, triple_of
 
 #: the named graph that holds the project ontology and its concept scheme
 ONTOLOGY_GRAPH = "ontology"
@@ -101,7 +101,7 @@ class Sources:
         for graph_id in self.graph_files:
             target = dataset.graph(to_rdflib(ox.NamedNode(graph_id)))
             for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph_id)):
-                target.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+                target.add(triple_of(q))
         return dataset
 
     @cached_property
@@ -110,7 +110,7 @@ class Sources:
         merged = Graph()
         merged.namespace_manager = self.namespaces
         for q in self.store.quads_for_pattern(None, None, None):
-            merged.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+            merged.add(triple_of(q))
         return merged
 
     def add_graph(self, graph: Graph, path: Path) -> None:
@@ -220,5 +220,5 @@ def load_shapes(settings: Settings) -> Graph:
             if name not in dict(shapes.namespaces()):
                 shapes.bind(name, namespace)
     for q in store:
-        shapes.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        shapes.add(triple_of(q))
     return shapes

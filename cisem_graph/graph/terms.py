@@ -31,6 +31,11 @@ def to_rdflib(term: OxTerm) -> Node:
     return Literal(term.value, datatype=URIRef(datatype), normalize=False)
 
 
+def triple_of(quad: ox.Quad | ox.Triple) -> tuple[Node, Node, Node]:
+    """A pyoxigraph quad's (or triple's) statement as an rdflib triple."""
+    return to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+
+
 def to_oxigraph(node: Node) -> OxTerm:
     if isinstance(node, URIRef):
         return ox.NamedNode(str(node))
