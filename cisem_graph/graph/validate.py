@@ -44,7 +44,7 @@ class Finding:
     severity: str
     messages: dict[str, str] = field(default_factory=dict)
     value: str | None = None
-    #: the focus node's IRI ("" for a blank node): what an incremental validation keys on
+    #: the focus node's IRI ("" for a blank node)
     focus: str = ""
 
     @property
@@ -64,14 +64,14 @@ class Finding:
 
 
 def validate(sources: Sources, settings: Settings | None = None, shapes: Graph | None = None, *,
-             focus_nodes: list[str] | None = None, engine: str | None = None) -> list[Finding]:
-    """Validate every graph against the shapes (``focus_nodes``: only those IRIs, each against the
-    shapes that target it) with ``engine`` (default: the ``shacl_engine`` setting)."""
+             engine: str | None = None) -> list[Finding]:
+    """Validate every graph against the shapes with ``engine`` (default: the ``shacl_engine``
+    setting)."""
     settings = settings or sources.settings
     shapes = shapes if shapes is not None else load_shapes(settings)
     engine = engine or settings.shacl_engine
     options = dict(shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True,
-                   abort_on_first=False, focus_nodes=focus_nodes)
+                   abort_on_first=False)
     try:
         if engine == "turbo":
             options["shacl_graph"] = _typed_strings(shapes)
