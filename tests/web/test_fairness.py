@@ -7,6 +7,7 @@ with two worker processes and two loopback addresses for two clients (127.0.0.1,
 from __future__ import annotations
 
 import json
+import math
 import socket
 import threading
 import time
@@ -131,13 +132,16 @@ def ask(url: str, source: str, query: str, timeout: float = 30) -> tuple[int, di
 def test_a_client_past_its_budget_gets_429_on_every_worker_while_another_is_answered(server):
     status, _, _, seconds = ask(server, A, HEAVY)
     assert status == 503 and seconds >= TIMEOUT - 0.1  # it ran to the time-out: 1.5 s charged
+    # the debt past the 1 s budget comes back at 1/60 s a second; the query took at most what
+    # the client waited (a busy machine stretches it past the time-out)
+    longest_wait = math.ceil((seconds - 1.0) * 60) + 1
     # six new connections spread over both workers: each refuses, so the budget is shared
     for _ in range(6):
         status, headers, body, _ = ask(server, A, LIGHT)
         assert status == 429
         # a SPARQL client's error is plain text, as Fuseki writes it
         assert body.startswith(b"429 Too many requests: ") and b"client_budget" in body
-        assert 1 <= int(headers["retry-after"]) <= 60
+        assert 1 <= int(headers["retry-after"]) <= longest_wait
         status, _, body, seconds = ask(server, B, LIGHT)
         assert status == 200 and json.loads(body)["boolean"] is True and seconds < 1.0
 
