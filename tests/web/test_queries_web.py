@@ -180,7 +180,10 @@ def test_empty_form_fields_are_no_parameter(client):
     assert response.status_code == 200 and response.headers["X-Result-Count"] == "3"
 
 
-def test_the_page_form_keeps_the_values_given(client):
+def test_the_page_form_keeps_the_values_given(client, store_kind, request):
+    if store_kind == "remote-virtuoso":  # README, Virtuoso: a trailing VALUES on a BIND variable
+        request.applymarker(pytest.mark.xfail(strict=True, reason="Virtuoso 7.2.5 does not join "
+                                              "a trailing VALUES with a variable the query BINDs"))
     html = client.get("/queries/timeline?year=2021").get_data(as_text=True)
     assert 'name="year" value="2021"' in html
     page = Page(html)
