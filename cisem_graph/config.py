@@ -69,6 +69,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("service_allowlist", (), "SERVICE endpoints a query may name (space-separated IRIs)"),
     Setting("cache_entries", 512, "Serialized answers kept per worker for repeated GET queries"),
     Setting("cors_origin", "*", "Access-Control-Allow-Origin sent on read responses"),
+    Setting("cache_max_age", 60, "Seconds a browser may reuse a page or an answer of the served "
+            "version without asking (Cache-Control max-age)"),
+    Setting("cache_shared_max_age", 300, "Seconds a shared cache (a CDN, Varnish, nginx) may "
+            "(s-maxage); set it long when cache_ban_urls reach every cache"),
+    Setting("cache_ban_urls", (), "Caches in front (space-separated URLs) that a reload tells to "
+            "drop every answer of another version (HTTP BAN with X-Dataset-Version)"),
     Setting("admin_token", None, "Token that enables the admin endpoints (off when unset)"),
     Setting("publisher_name", None, "Name of the organization that publishes the dataset "
             "(dct:publisher in /dataset; none is stated when unset)"),
@@ -130,6 +136,9 @@ class Settings:
     service_allowlist: tuple[str, ...] = field(default_factory=tuple)
     cache_entries: int = 512
     cors_origin: str = "*"
+    cache_max_age: int = 60
+    cache_shared_max_age: int = 300
+    cache_ban_urls: tuple[str, ...] = field(default_factory=tuple)
     admin_token: str | None = None
     publisher_name: str | None = None
     publisher_url: str | None = None
@@ -166,6 +175,11 @@ class Settings:
                 raise ConfigError(f"trusted_proxies: {proxy!r} is not an address or network") from None
         if self.shacl_engine not in ("turbo", "pyshacl"):
             raise ConfigError(f"shacl_engine must be turbo or pyshacl: {self.shacl_engine!r}")
+        if self.cache_max_age < 0 or self.cache_shared_max_age < 0:
+            raise ConfigError("cache_max_age and cache_shared_max_age cannot be negative")
+        for url in self.cache_ban_urls:
+            if not url.startswith(("http://", "https://")):
+                raise ConfigError(f"cache_ban_urls: {url!r} is not an http(s) URL")
         if self.sitemap_limit < 1:
             raise ConfigError(f"sitemap_limit must be at least 1: {self.sitemap_limit!r}")
         if self.publisher_url and not self.publisher_url.startswith(("https://", "http://")):
@@ -224,7 +238,7 @@ def _coerce(setting: Setting, raw: str) -> Any:
     try:
         if name in _PATH_SETTINGS:
             return Path(raw)
-        if name in ("service_allowlist", "trusted_proxies"):
+        if name in ("service_allowlist", "trusted_proxies", "cache_ban_urls"):
             return tuple(raw.split())
         if isinstance(default, bool):
             return raw.lower() in {"1", "true", "yes", "on"}

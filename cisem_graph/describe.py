@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from rdflib import Dataset, Graph, Literal, URIRef
 
+from .canonical import canonical_dataset
 from .errors import DescriptionTooLarge
 from .namespaces import DCTERMS, KINDS, RDF, RDFS, SDO, SKOS, bind_prefixes
 from .store.base import Rows, Store
@@ -293,7 +294,7 @@ def _quads(store: Store, query: str, iri: str, base: str) -> Dataset:
     for row in _select(store, query, what=iri):
         graph = dataset.graph(row["g"])
         graph.add((row["s"], row["p"], row["o"]))
-    return dataset
+    return canonical_dataset(dataset)  # the same blank nodes whichever store answered
 
 
 def _select(store: Store, query: str, what: str | None = None) -> Rows:

@@ -223,12 +223,13 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_server(dist_dir):
-    """Start the real ``cisem-graph serve`` on a free loopback port: ``with live_server(**env) as
-    (process, url):``, where ``env`` adds ``CISEM_*`` variables. Stopped when the block ends."""
+    """Start the real ``cisem-graph serve`` on a free loopback port (or ``port``): ``with
+    live_server(**env) as (process, url):``, where ``env`` adds ``CISEM_*`` variables. Stopped
+    when the block ends."""
 
     @contextmanager
-    def start(**env: str) -> Iterator[tuple[subprocess.Popen, str]]:
-        port = free_port()
+    def start(port: int | None = None, **env: str) -> Iterator[tuple[subprocess.Popen, str]]:
+        port = port or free_port()
         environ = {**os.environ, "CISEM_DIST_DIR": str(dist_dir), **env}
         cmd = [sys.executable, "-m", "cisem_graph", "serve", "--port", str(port)]
         # The server's log goes to a file, not a pipe nobody drains (a full pipe blocks it).

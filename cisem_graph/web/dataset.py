@@ -116,9 +116,16 @@ def page(lang: str) -> str:
 
 
 @bp.route("/dumps/<name>")
-def dump(name: str):
-    """A dump of the served version (only the names the build wrote), or its SHA256SUMS."""
+@bp.route("/dumps/<version>/<name>", merge_slashes=False)
+def dump(name: str, version: str | None = None):
+    """A dump of the served version (only the names the build wrote), or its SHA256SUMS. Under
+    the version's own path (``/dumps/<version>/<name>``, the version a hash of the content) it
+    never changes: ``immutable``; another version than the served one is not here (404)."""
     release = get_release()
+    if version is not None and version != release.version:
+        raise NotFound(f"Version {version} is not the one served ({release.version}); its dumps "
+                       f"are at /dumps/{release.version}/{name}.")
+    policy = http.IMMUTABLE if version else http.settings_policy(get_settings())
     if name == CHECKSUMS:
         path = release.path / CHECKSUMS
         if not path.is_file():
@@ -136,8 +143,7 @@ def dump(name: str):
     vary = http.vary()
     tag = http.request_held(digest, modified)
     if tag is not None:
-        return http.send(http.Reply(304, http.validator_headers(tag, vary, modified,
-                                                                http.CACHE_CONTROL)))
+        return http.send(http.Reply(304, http.validator_headers(tag, vary, modified, policy)))
     if not name.endswith(".gz") and http.accepts_gzip(request.headers.get("Accept-Encoding")) and \
             path.stat().st_size >= http.GZIP_MIN_BYTES:
         from flask import Response
@@ -147,9 +153,9 @@ def dump(name: str):
         digest = f"{digest}{http.GZIP_SUFFIX}"
     else:
         response = send_file(path, mimetype=content_type, conditional=True, etag=False,
-                             max_age=300, last_modified=modified)
+                             max_age=None, last_modified=modified)
         response.headers["Content-Type"] = content_type
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    for header, value in http.validator_headers(digest, vary, modified, http.CACHE_CONTROL):
+    for header, value in http.validator_headers(digest, vary, modified, policy):
         response.headers[header] = value
     return response

@@ -80,6 +80,8 @@ class Pending:
     store: Store
     prepared: PreparedQuery
     fmt: Format
+    #: Accept chose the format (no ``format=``): the answer varies on it
+    negotiated: bool
     started: float
 
 
@@ -107,13 +109,15 @@ class HotPath:
                     publisher.metrics.cache_hit()
                     return self._finish(request, entity, version, "cached", entity, started)
             store = self._store(served, request)
-            prepared, fmt = self._plan(request, store)
+            prepared, fmt, negotiated = self._plan(request, store)
             if prepared.bounded:  # only a store with a fast lane proves queries bounded
                 try:
-                    return self._answer(request, store, prepared, fmt, started, at_once=True)
+                    return self._answer(request, store, prepared, fmt, negotiated, started,
+                                        at_once=True)
                 except NotAtOnce:
                     pass  # a large answer: read in an app thread
-            pending, served = Pending(request, served, store, prepared, fmt, started), None
+            pending = Pending(request, served, store, prepared, fmt, negotiated, started)
+            served = None
             return pending
         except CisemError as exc:
             _log(f"{exc.status} {exc.title}", started, None)
@@ -126,7 +130,7 @@ class HotPath:
         """In an app thread: answer what ``begin`` left, waiting for the store as needed."""
         try:
             return self._answer(pending.request, pending.store, pending.prepared, pending.fmt,
-                                pending.started)
+                                pending.negotiated, pending.started)
         except CisemError as exc:
             _log(f"{exc.status} {exc.title}", pending.started, None)
             raise Handoff(exc) from None
@@ -144,7 +148,8 @@ class HotPath:
             return MeteredStore(served.store, publisher.budgets, request.client, publisher.metrics)
         return served.store
 
-    def _plan(self, request: Request, store: Store) -> tuple[PreparedQuery, Format]:
+    def _plan(self, request: Request, store: Store) -> tuple[PreparedQuery, Format, bool]:
+        """The prepared query, its format, and whether Accept chose it (no ``format=``)."""
         req = protocol.read_raw(request.method, request.query_string,
                                 _mimetype(request.content_type), len(request.body), request.body,
                                 self.settings.max_request_bytes)
@@ -156,13 +161,14 @@ class HotPath:
         fmt = http.choose(formats, accept=request.accept, tokens=req.formats)
         if fmt is HTML:
             raise Handoff()  # a page ranked above the formats that fit the query
-        return prepared, fmt
+        return prepared, fmt, not req.formats
 
     def _answer(self, request: Request, store: Store, prepared: PreparedQuery, fmt: Format,
-                started: float, *, at_once: bool = False) -> Reply:
+                negotiated: bool, started: float, *, at_once: bool = False) -> Reply:
         entity, answer, outcome = answers.answer(
             self.publisher, store, prepared, fmt, cacheable=request.method == "GET",
-            if_none_match=request.if_none_match, method=request.method, at_once=at_once)
+            if_none_match=request.if_none_match, method=request.method, at_once=at_once,
+            negotiated=negotiated)
         if request.method == "GET" and answer is not None and entity.status == 200:
             self.entities.put((store.version, request.query_string, request.accept), entity)
         return self._finish(request, entity, store.version, outcome, answer, started)

@@ -23,7 +23,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from .. import canonical
 from ..describe import LABELS
+from ..formats import by_name
 from ..namespaces import RDF, SDO, project_prefixes
 from ..schemaorg import SchemaOrg
 from .i18n import in_language, pick
@@ -39,9 +41,10 @@ def project_context(base: str) -> dict[str, str]:
 
 
 def linked_data(graph: Graph, base: str) -> bytes:
-    """``graph`` as compacted JSON-LD with the project's context embedded by value."""
-    return graph.serialize(format="json-ld", context=project_context(base), indent=2,
-                           encoding="utf-8")
+    """``graph`` as compacted JSON-LD with the project's context embedded by value, the same
+    bytes in every process (``canonical``)."""
+    return canonical.write_graph(graph, by_name("jsonld"), project_prefixes(base),
+                                 context=project_context(base))
 
 
 def search_engine(graph: Graph, iri: URIRef, lang: str) -> dict[str, Any]:

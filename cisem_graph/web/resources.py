@@ -17,10 +17,10 @@ from collections.abc import Callable
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from rdflib import Dataset, URIRef
 
-from .. import describe
+from .. import canonical, describe
 from ..errors import NotFound
 from ..formats import DOCUMENT_FORMATS, HTML, Format, by_extension
-from ..namespaces import KINDS, RDF, graph_iri, thing_iri
+from ..namespaces import KINDS, RDF, graph_iri, project_prefixes, thing_iri
 from . import get_settings, get_store, http, jsonld
 from .i18n import LANGS, asked_language, page_language, words
 from .links import request_linker
@@ -149,13 +149,15 @@ def document(iri: str, fmt: Format | None, load: Loader, path: str) -> Response:
 
 
 def serialize(description: Dataset, fmt: Format) -> bytes:
-    """Exactly the description: with its graphs (TriG, N-Quads) or as one graph."""
+    """Exactly the description: with its graphs (TriG, N-Quads) or as one graph; the same bytes
+    in every process (``canonical``)."""
+    base = get_settings().base_iri
     if fmt.dataset:
-        return description.serialize(format=fmt.rdflib, encoding="utf-8")
+        return canonical.write_dataset(description, fmt, project_prefixes(base))
     graph = describe.flatten(description)
     if fmt.name == "jsonld":
-        return jsonld.linked_data(graph, get_settings().base_iri)
-    return graph.serialize(format=fmt.rdflib, encoding="utf-8")
+        return jsonld.linked_data(graph, base)
+    return canonical.write_graph(graph, fmt, project_prefixes(base))
 
 
 def resource_page(iri: str, description: Dataset, lang: str, number: int, path: str) -> str:

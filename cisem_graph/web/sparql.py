@@ -13,8 +13,10 @@ import time
 
 from flask import Blueprint, Response, render_template, request, url_for
 
+from ..canonical import write_any
 from ..errors import CisemError, NotAcceptable
 from ..formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, by_name
+from ..namespaces import project_prefixes
 from ..queries import load_queries, query_prefixes
 from ..store.base import Answer, PreparedQuery
 from . import answers, get_settings, get_store, http, protocol, querylog
@@ -44,7 +46,8 @@ def endpoint() -> Response:
             outcome = "html"
             return results_page(req, prepared)
         entity, answer, outcome = answers.run(prepared, fmt,
-                                              cacheable=request.method in ("GET", "HEAD"))
+                                              cacheable=request.method in ("GET", "HEAD"),
+                                              negotiated=not req.formats)
         return http.send(http.request_reply(entity))
     except CisemError as exc:
         outcome = f"{exc.status} {exc.title}"
@@ -276,6 +279,6 @@ def describe_service(tokens: tuple[str, ...]) -> Response:
     fmt = http.choose((*GRAPH_FORMATS, HTML), accept=request.headers.get("Accept"), tokens=tokens)
     if fmt is HTML:
         return editor_page(None)
+    prefixes = project_prefixes(get_settings().base_iri)
     return http.respond(("service", fmt.name), lambda: http.Body(
-        service_description().serialize(format=fmt.rdflib, encoding="utf-8"), fmt.content_type),
-        vary_on="Accept")
+        write_any(service_description(), fmt, prefixes), fmt.content_type), vary_on="Accept")
