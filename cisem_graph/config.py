@@ -88,6 +88,10 @@ SETTINGS: tuple[Setting, ...] = (
             "(checked before parsing)"),
     Setting("store_query_url", None, "SPARQL 1.1 query endpoint of a remote store (unset: the "
             "embedded store)"),
+    Setting("store_replica_urls", (), "More query endpoints holding the same published version "
+            "(read replicas, space-separated): queries go to the healthy ones in turn"),
+    Setting("store_check_interval", 2.0, "Seconds between two checks of each replica (down, slow: "
+            "no answer within this time, or another version: out of the rotation)"),
     Setting("store_update_url", None, "SPARQL 1.1 update endpoint of the remote store (for push)"),
     Setting("store_gsp_url", None, "Graph Store Protocol endpoint of the remote store (for push)"),
     Setting("store_user", None, "User name for the remote store (HTTP Basic; unset: none)"),
@@ -147,6 +151,8 @@ class Settings:
     sitemap_limit: int = 50_000
     import_max_bytes: int = 20_000_000
     store_query_url: str | None = None
+    store_replica_urls: tuple[str, ...] = field(default_factory=tuple)
+    store_check_interval: float = 2.0
     store_update_url: str | None = None
     store_gsp_url: str | None = None
     store_user: str | None = None
@@ -180,6 +186,10 @@ class Settings:
         for url in self.cache_ban_urls:
             if not url.startswith(("http://", "https://")):
                 raise ConfigError(f"cache_ban_urls: {url!r} is not an http(s) URL")
+        if self.store_replica_urls and not self.store_query_url:
+            raise ConfigError("store_replica_urls needs store_query_url (the first of the replicas)")
+        if self.store_check_interval <= 0:
+            raise ConfigError("store_check_interval must be positive")
         if self.sitemap_limit < 1:
             raise ConfigError(f"sitemap_limit must be at least 1: {self.sitemap_limit!r}")
         if self.publisher_url and not self.publisher_url.startswith(("https://", "http://")):
@@ -238,7 +248,7 @@ def _coerce(setting: Setting, raw: str) -> Any:
     try:
         if name in _PATH_SETTINGS:
             return Path(raw)
-        if name in ("service_allowlist", "trusted_proxies", "cache_ban_urls"):
+        if name in ("service_allowlist", "trusted_proxies", "cache_ban_urls", "store_replica_urls"):
             return tuple(raw.split())
         if isinstance(default, bool):
             return raw.lower() in {"1", "true", "yes", "on"}

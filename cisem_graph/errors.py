@@ -118,6 +118,11 @@ class StoreUnavailable(CisemError):
     title = "Store unavailable"
 
 
+class StoreUnreachable(StoreUnavailable):
+    """No answer came at all: refused, reset or closed before a status line (a store that is
+    down, not one that refused a query)."""
+
+
 class StoreTimeout(CisemError):
     """The remote store did not answer within the time-out (504)."""
 

@@ -24,16 +24,19 @@ def free_port() -> int:
 class Oxigraph:
     """One ``oxigraph serve`` over its own data folder (never shared with another live server)."""
 
-    def __init__(self, location: Path) -> None:
+    def __init__(self, location: Path, read_only: bool = False) -> None:
+        """``read_only``: ``oxigraph serve-read-only`` (a replica over a copy made by ``backup``)."""
         self.location = location
+        self.read_only = read_only
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.url = f"{self.base}/query"
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> Oxigraph:
+        command = "serve-read-only" if self.read_only else "serve"
         self.proc = subprocess.Popen(
-            [OXIGRAPH, "serve", "--location", str(self.location), "--bind",
+            [OXIGRAPH, command, "--location", str(self.location), "--bind",
              f"127.0.0.1:{self.port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 20
         while True:
@@ -84,3 +87,19 @@ class Oxigraph:
                                          headers={"Accept": "application/n-quads"})
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.read()
+
+
+def backup(location: Path, destination: Path) -> None:
+    """``oxigraph backup``: a copy of a database folder that another server can open (of what is
+    in its files: see ``snapshot``)."""
+    subprocess.run([OXIGRAPH, "backup", "--location", str(location), "--destination",
+                    str(destination)], check=True, capture_output=True, timeout=120)
+
+
+def snapshot(location: Path, destination: Path) -> None:
+    """The README's snapshot copy of a stopped store: ``oxigraph optimize`` writes what its log
+    still holds into its files (a push's writes are only in the log until then), then
+    ``backup``."""
+    subprocess.run([OXIGRAPH, "optimize", "--location", str(location)], check=True,
+                   capture_output=True, timeout=300)
+    backup(location, destination)

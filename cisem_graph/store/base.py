@@ -231,5 +231,10 @@ class Store(ABC):
     def triple_count(self) -> int:
         """Triples in the published named graphs."""
 
+    def health(self) -> dict:
+        """What ``/health`` says of the store besides its version (read replicas: each one's
+        state, and ``status``)."""
+        return {}
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release processes and connections."""

@@ -56,6 +56,7 @@ from ..errors import (
     QueryError,
     StoreTimeout,
     StoreUnavailable,
+    StoreUnreachable,
 )
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..namespaces import project_prefixes
@@ -409,14 +410,16 @@ class RemoteStore(Store):
         if conn is not None:
             conn.close()
 
-    def publication(self) -> Publication | None:
-        """The store's publication record (``push``), asked without any dataset restriction."""
+    def publication(self, timeout: float | None = None) -> Publication | None:
+        """The store's publication record (``push``), asked without any dataset restriction,
+        within ``timeout`` seconds (default ``query_timeout``)."""
         try:
             body = self._post(urllib.parse.urlencode({"query": Publication.QUERY}).encode(),
-                              _RESULTS_JSON)
+                              _RESULTS_JSON, timeout=timeout)
         except _TimedOut as exc:
             exc.conn.close()
-            raise self._timed_out() from None
+            raise StoreTimeout(f"The store did not answer within "
+                               f"{timeout or self.settings.query_timeout:g} s.") from None
         try:
             results = parse_query_results(body, QueryResultsFormat.JSON)
             rows = [{v.value: row[v].value for v in results.variables if row[v] is not None}
@@ -442,13 +445,13 @@ class RemoteStore(Store):
                               f"version {self._version}: run `cisem-graph push` first")
 
     def _post(self, body: bytes, accept: str, lines_before: int = 0, text: str = "",
-              ask: bool = False) -> bytes:
+              ask: bool = False, timeout: float | None = None) -> bytes:
         """POST a form; the answer's body (200), else the error it means. ``text``: the client's
         query, ``lines_before`` the lines put before it in the form (for an error's position)."""
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
         if self._authorization:
             headers["Authorization"] = self._authorization
-        timeout = self.settings.query_timeout
+        timeout = timeout or self.settings.query_timeout
         deadline = time.monotonic() + timeout
         while True:
             conn, reused = self._connection()
@@ -465,10 +468,10 @@ class RemoteStore(Store):
                 self._drop()
                 if reused:  # a kept-alive connection the store closed meanwhile: once more
                     continue
-                raise StoreUnavailable(f"The store closed the connection ({exc}).") from None
+                raise StoreUnreachable(f"The store closed the connection ({exc}).") from None
             except (OSError, http.client.HTTPException) as exc:
                 self._drop()
-                raise StoreUnavailable(f"The store cannot be reached ({exc}).") from None
+                raise StoreUnreachable(f"The store cannot be reached ({exc}).") from None
             if response.will_close:
                 self._drop()
             break

@@ -86,11 +86,12 @@ def canned_list(lang: str) -> list[dict[str, str]]:
 @bp.route("/health")
 def health():
     store = get_store()
-    body = {"status": "ok", "version": store.version, "triples": store.triple_count()}
+    body = {"status": "ok", "version": store.version, "triples": store.triple_count(),
+            **store.health()}
     report = last_report(get_settings().dist_dir)
     if report is not None:
         body["last_reload"] = report
-    return jsonify(body)
+    return jsonify(body), 503 if body["status"] == "unavailable" else 200
 
 
 # -- sitemap and robots -------------------------------------------------------------------------------
