@@ -42,15 +42,15 @@ def canonical(graph: Graph) -> Graph:
 
 def canonical_dataset(dataset: Dataset) -> Dataset:
     """``dataset`` with canonical blank node labels, graph by graph (itself without any)."""
-    graphs = [g for g in dataset.graphs() if len(g)]
-    if all(canonical(g) is g for g in graphs):
+    graphs = [(g, canonical(g)) for g in dataset.graphs() if len(g)]
+    if all(new is old for old, new in graphs):
         return dataset
     out = Dataset()
     for prefix, namespace in dataset.namespaces():
         out.bind(prefix, namespace, override=True, replace=True)
-    for graph in graphs:
-        target = out.graph(graph.identifier)
-        for triple in canonical(graph):
+    for old, new in graphs:
+        target = out.graph(old.identifier)
+        for triple in new:
             target.add(triple)
     return out
 

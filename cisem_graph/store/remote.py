@@ -378,8 +378,9 @@ class RemoteStore(Store):
                 body = virtuoso.standard_results(body, query.form == ASK)
         return body
 
-    def _timed_out(self) -> StoreTimeout:
-        return StoreTimeout(f"The store did not answer within {self.settings.query_timeout:g} s.")
+    def _timed_out(self, timeout: float | None = None) -> StoreTimeout:
+        return StoreTimeout(f"The store did not answer within "
+                            f"{timeout or self.settings.query_timeout:g} s.")
 
     # --- HTTP --------------------------------------------------------------------------------
 
@@ -418,8 +419,7 @@ class RemoteStore(Store):
                               _RESULTS_JSON, timeout=timeout)
         except _TimedOut as exc:
             exc.conn.close()
-            raise StoreTimeout(f"The store did not answer within "
-                               f"{timeout or self.settings.query_timeout:g} s.") from None
+            raise self._timed_out(timeout) from None
         try:
             results = parse_query_results(body, QueryResultsFormat.JSON)
             rows = [{v.value: row[v].value for v in results.variables if row[v] is not None}
@@ -478,7 +478,7 @@ class RemoteStore(Store):
         self.virtuoso = virtuoso.is_virtuoso(response.getheader("Server"))
         if response.status == 200:
             if self.virtuoso and virtuoso.incomplete(response.getheader("X-SQL-State")):
-                raise self._timed_out()  # Virtuoso stopped it: what came is not the answer
+                raise self._timed_out(timeout)  # Virtuoso stopped it: what came is not the answer
             return data
         message = data.decode("utf-8", errors="replace").strip()[:2000]
         if self.virtuoso:

@@ -18,6 +18,7 @@ from ..store.base import Answer, PreparedQuery, Store
 from .http import Entity, held, settings_policy
 
 if TYPE_CHECKING:
+    from ..config import Settings
     from . import Publisher
 
 #: the Accept header chose among the formats of the query's form
@@ -30,7 +31,7 @@ def answer_key(version: str, prepared: PreparedQuery, fmt: Format) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def entity(answer: Answer, key: str | None, settings, *, headers: tuple[tuple[str, str], ...] = (),
+def entity(answer: Answer, key: str | None, settings: Settings, *, headers: tuple[tuple[str, str], ...] = (),
            vary: str = ANSWER_VARY) -> Entity:
     """The answer with its count headers; ``key`` None: not to be revalidated (a POST)."""
     counts = [("X-Result-Count", str(answer.count)),

@@ -41,6 +41,7 @@ from pathlib import Path
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etags, quote_etag
 
+from ..config import Settings
 from ..errors import NotAcceptable, NotFound
 from ..formats import Format, by_extension, lookup
 
@@ -54,7 +55,6 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 CHUNK = 64 * 1024
 
 
-
 @lru_cache(maxsize=16)
 def cache_policy(max_age: int, shared_max_age: int) -> str:
     """``Cache-Control`` of a representation of the served version (settings ``cache_max_age``,
@@ -62,12 +62,12 @@ def cache_policy(max_age: int, shared_max_age: int) -> str:
     return f"public, max-age={max_age}, s-maxage={shared_max_age}"
 
 
-#: the policy with the default settings (an ``Entity`` made without settings at hand)
-CACHE_CONTROL = cache_policy(60, 300)
-
-
-def settings_policy(settings) -> str:
+def settings_policy(settings: Settings) -> str:
     return cache_policy(settings.cache_max_age, settings.cache_shared_max_age)
+
+
+#: the policy with the default settings (an ``Entity`` made without settings at hand)
+CACHE_CONTROL = settings_policy(Settings())
 
 
 # -- negotiation ----------------------------------------------------------------------------------
