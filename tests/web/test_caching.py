@@ -14,13 +14,12 @@ from cisem_graph.web import create_app
 
 QUERY = "SELECT ?s WHERE { ?s a <https://schema.org/Event> } ORDER BY ?s"
 #: every RDF format and the HTML of pages, documents and the service description: representations
-#: under a strong ETag (a blank node in each of the first three: a place's identifiers, an
-#: organization's address, the shapes' property shapes)
+#: under a strong ETag (blank nodes in each: a place's identifiers, an organization's address,
+#: the shapes' property shapes, the dataset's distributions)
 PATHS = [f"{path}{ext}" for path in ("/doc/place/cuneo", "/doc/organization/camera-di-commercio-di-cuneo",
-                                     "/shapes", "/graph/press-release-2021-06-10", "/dataset",
-                                     "/ontology")
+                                     "/shapes", "/dataset")
          for ext in (".html", ".ttl", ".nt", ".jsonld", ".rdf", ".trig", ".nq")
-         if not (ext == ".nq" and path in ("/shapes", "/dataset", "/ontology"))]
+         if not (ext == ".nq" and path in ("/shapes", "/dataset"))]
 PATHS += ["/sparql?format=turtle", "/sparql?format=rdfxml", "/sparql?format=ntriples"]
 
 BODIES = """
