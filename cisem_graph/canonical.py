@@ -8,8 +8,11 @@ new one per process), and two stores loaded apart label the same blank nodes dif
 description is read with canonical blank nodes (``describe``: a page lists structured values in
 one order on every replica), and a page's RDF is written here:
 
-- blank nodes get canonical labels (``rdflib.compare``, graph by graph: a blank node belongs to
-  the one source document, the one named graph, that states it);
+- blank nodes get canonical labels, graph by graph (a blank node belongs to the one source
+  document, the one named graph, that states it): a hash of what the node says and of what
+  points at it, which tells apart every blank node of the project's data (addresses, property
+  shapes, lists) at once; where two would get one label, ``rdflib.compare``'s exact
+  canonicalization decides (seconds on the shapes, so only then);
 - N-Triples and N-Quads lines are sorted; RDF/XML and TriG are written by pyoxigraph from the
   sorted statements (it writes in the order given, with the project's prefixes); Turtle is
   rdflib's (it sorts); JSON-LD is rdflib's compaction with every array sorted but ``@list``.
@@ -17,6 +20,7 @@ one order on every replica), and a page's RDF is written here:
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -24,6 +28,7 @@ from typing import Any
 from pyoxigraph import RdfFormat, parse, serialize
 from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
 
 from .formats import Format
 
@@ -35,9 +40,62 @@ def canonical(graph: Graph) -> Graph:
     if not any(isinstance(term, BNode) for triple in graph for term in triple[::2]):
         return graph
     out = Graph(identifier=graph.identifier, namespace_manager=graph.namespace_manager)
-    for triple in to_canonical_graph(graph):
-        out.add(triple)
+    labels = _hashed_labels(graph)
+    if labels is None:
+        for triple in to_canonical_graph(graph):
+            out.add(triple)
+        return out
+    for s, p, o in graph:
+        out.add((labels.get(s, s), p, labels.get(o, o)))
     return out
+
+
+class _Cycle(Exception):
+    """Blank nodes that point at each other in a ring."""
+
+
+def _hashed_labels(graph: Graph) -> dict[BNode, BNode] | None:
+    """A label for every blank node from what it says (recursively) and what points at it (and
+    at that, until no label splits further); ``None`` when two blank nodes would share one."""
+    outgoing: dict[BNode, list[tuple[Node, Node]]] = {}
+    incoming: dict[BNode, list[tuple[Node, Node]]] = {}
+    for s, p, o in graph:
+        if isinstance(s, BNode):
+            outgoing.setdefault(s, []).append((p, o))
+            incoming.setdefault(s, [])
+        if isinstance(o, BNode):
+            incoming.setdefault(o, []).append((s, p))
+            outgoing.setdefault(o, [])
+    content: dict[BNode, str] = {}
+
+    def said(node: BNode, path: frozenset = frozenset()) -> str:
+        if node in content:
+            return content[node]
+        if node in path:
+            raise _Cycle
+        lines = sorted(f"{p.n3()} {said(o, path | {node}) if isinstance(o, BNode) else o.n3()}"
+                       for p, o in outgoing[node])
+        content[node] = digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+        return digest
+
+    try:  # a cycle, or a list too long to recurse into: the exact way decides
+        color = {node: said(node) for node in outgoing}
+    except (_Cycle, RecursionError):
+        return None
+    # refine by what points at a node, its pointers' labels included, until nothing splits
+    while True:
+        refined = {}
+        for node in outgoing:
+            pointers = sorted(f"{color[s] if isinstance(s, BNode) else s.n3()} {p.n3()}"
+                              for s, p in incoming[node])
+            material = color[node] + "\n" + "\n".join(pointers)
+            refined[node] = hashlib.sha256(material.encode()).hexdigest()
+        if len(set(refined.values())) == len(set(color.values())):
+            break
+        color = refined
+    if len(set(color.values())) != len(color):
+        return None
+    return {node: BNode("c" + value[:24]) for node, value in color.items()}
 
 
 def canonical_dataset(dataset: Dataset) -> Dataset:

@@ -18,6 +18,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
 from .. import describe
+from ..canonical import canonical
 from ..errors import LoadError, NotFound
 from ..graph.sources import ONTOLOGY_GRAPH, load_shapes, turtle_files
 from ..namespaces import bind_prefixes, graph_iri, ontology_ns
@@ -178,7 +179,7 @@ def shapes_graph(digest: str) -> Graph:
         copy = Graph(identifier=URIRef(f"{settings.base_iri}shapes"))
         bind_prefixes(copy, settings.base_iri)
         copy += load_shapes(settings)
-        return copy
+        return canonical(copy)  # its blank nodes (property shapes) named alike in every process
 
     try:
         return get_publisher().memo.get(("shapes", digest), load)
