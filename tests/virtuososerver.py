@@ -70,9 +70,10 @@ class Virtuoso:
         self.base = f"http://127.0.0.1:{self.http_port}"
         #: the public, read-only SPARQL endpoint (run as Virtuoso's user SPARQL)
         self.url = f"{self.base}/sparql"
-        #: the endpoints that write (HTTP Digest, a user with the SPARQL_UPDATE role)
-        self.update_url = f"{self.base}/sparql-auth"
-        self.gsp_url = f"{self.base}/sparql-graph-crud-auth"
+        #: the endpoints that write, with HTTP Basic as ``push`` sends it (Virtuoso's own,
+        #: /sparql-auth and /sparql-graph-crud-auth, ask for Digest): defined by ``start``
+        self.update_url = f"{self.base}/cisem-update"
+        self.gsp_url = f"{self.base}/cisem-store"
         self.user, self.password = "dba", "dba"
         self.query_timeout, self.result_limit, self.buffers = query_timeout, result_limit, buffers
         self.proc: subprocess.Popen | None = None
@@ -107,6 +108,12 @@ class Virtuoso:
             password = secrets.token_hex(8)
             self.isql(f"user_set_password('dba', '{password}');", password="dba")
             self.password = password
+            self.isql("".join(
+                f"DB.DBA.VHOST_DEFINE(lpath=>'{urllib.parse.urlsplit(url).path}', "
+                f"ppath=>'{ppath}', is_dav=>1, vsp_user=>'dba', opts=>vector('noinherit', 1), "
+                "auth_fn=>'DB.DBA.HP_AUTH_SPARQL_USER', realm=>'SPARQL', sec=>'basic');"
+                for url, ppath in ((self.update_url, "/!sparql/"),
+                                   (self.gsp_url, "/!sparql-graph-crud/"))))
         return self
 
     def isql(self, statements: str, password: str | None = None) -> str:
