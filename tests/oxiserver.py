@@ -21,7 +21,45 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Oxigraph:
+class StoreProcess:
+    """A store server this test run started: ``url`` its query endpoint, ``proc`` its process."""
+
+    url: str
+    proc: subprocess.Popen | None = None
+    #: seconds ``stop`` waits for the process to end before it kills it
+    stop_wait: float = 10
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(self.stop_wait)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+            self.proc = None
+
+    def kill(self) -> None:
+        """Stop at once, as a crash or a pulled cable would."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait(10)
+            self.proc = None
+
+    def select(self, query: str) -> list[dict[str, str]]:
+        """Ask the store directly (every graph, staging included), as plain values."""
+        import json
+        import urllib.parse
+
+        request = urllib.request.Request(
+            self.url, data=urllib.parse.urlencode({"query": query}).encode(),
+            headers={"Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            data = json.load(response)
+        return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
+
+
+class Oxigraph(StoreProcess):
     """One ``oxigraph serve`` over its own data folder (never shared with another live server)."""
 
     def __init__(self, location: Path, read_only: bool = False) -> None:
@@ -47,35 +85,6 @@ class Oxigraph:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("oxigraph serve did not start") from None
                 time.sleep(0.1)
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-            self.proc = None
-
-    def kill(self) -> None:
-        """Stop at once, as a crash or a pulled cable would."""
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait(10)
-            self.proc = None
-
-    def select(self, query: str) -> list[dict[str, str]]:
-        """Ask the store directly (every graph, staging included), as plain values."""
-        import json
-        import urllib.parse
-
-        request = urllib.request.Request(
-            self.url, data=urllib.parse.urlencode({"query": query}).encode(),
-            headers={"Accept": "application/sparql-results+json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            data = json.load(response)
-        return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
 
     def graph_counts(self) -> dict[str, int]:
         rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")

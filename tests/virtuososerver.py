@@ -9,7 +9,6 @@ Its query time-out and row cap come from our settings, as the README's Virtuoso 
 
 from __future__ import annotations
 
-import json
 import math
 import secrets
 import shutil
@@ -19,7 +18,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from oxiserver import free_port
+from oxiserver import StoreProcess, free_port
 
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt")
@@ -59,8 +58,10 @@ MaxQueryCostEstimationTime = 0
 """
 
 
-class Virtuoso:
+class Virtuoso(StoreProcess):
     """One ``virtuoso-t`` over its own database folder."""
+
+    stop_wait = 30  # a checkpoint on the way out
 
     def __init__(self, folder: Path, *, query_timeout: float = 10.0, result_limit: int = 100_000,
                  buffers: int = 20_000) -> None:
@@ -138,31 +139,6 @@ class Virtuoso:
         if failed:
             raise RuntimeError(f"Virtuoso could not load {name}: {failed[:1500]}")
         path.unlink()
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-            self.proc = None
-
-    def kill(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait(10)
-            self.proc = None
-
-    def select(self, query: str) -> list[dict[str, str]]:
-        """Ask the store directly (every graph, staging included), as plain values."""
-        request = urllib.request.Request(
-            self.url, data=urllib.parse.urlencode({"query": query}).encode(),
-            headers={"Accept": "application/sparql-results+json"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            data = json.load(response)
-        return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
 
     def graph_counts(self) -> dict[str, int]:
         rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
