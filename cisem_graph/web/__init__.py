@@ -28,7 +28,7 @@ from ..errors import CisemError
 from ..graph.version import CURRENT, DatasetVersion, open_current
 from ..store import open_store
 from ..store.base import Store
-from . import errors, http, querylog
+from . import errors, http, i18n, links, querylog
 from .cache import AnswerCache, Memo
 from .clients import Clients, parse_networks
 from .fairness import Budgets, MeteredStore
@@ -152,6 +152,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                     metrics):
         app.register_blueprint(surface.bp)
     errors.init_app(app)
+    app.jinja_env.globals["url_for"] = links.page_url
+    app.jinja_env.globals["this_page"] = i18n.this_page
+    app.context_processor(_frame)
     app.after_request(_common_headers)
     app.teardown_request(_unlease)
     return app
@@ -227,6 +230,16 @@ def get_settings() -> Settings:
 def remember(name: str, compute: Callable[[], T], *args: Hashable) -> T:
     """``compute()`` once per served version (and ``args``), kept on the app."""
     return get_publisher().memo.get((get_store().version, name, *args), compute)
+
+
+def _frame() -> dict:
+    """What every template's frame needs: the page's language and its words (views may pass
+    their own ``t`` with more sections), the language switch, canonical and hreflang URLs."""
+    from .catalogue import words
+    from .i18n import frame, page_language
+
+    lang = page_language()
+    return {"frame": frame(lang), "lang": lang, "t": words(lang)}
 
 
 def _common_headers(response):

@@ -19,7 +19,8 @@ from ..graph.sources import turtle_files
 from ..queries import load_queries
 from ..reload import last_report
 from . import catalog, get_release, get_settings, get_store, http, remember
-from .i18n import LANGS, SITE, format_date, lang_links, page_language, pick_text, with_lang
+from .catalogue import words
+from .i18n import LANGS, format_date, page_language, pick_text, with_lang
 from .jsonld import script_json
 from .kinds import LISTED, kind_name
 from .links import request_linker
@@ -56,11 +57,11 @@ def index():
         linker = request_linker(absolute=False)
         dated = sorted(events(), key=lambda e: (e.start is None, e.start or "",
                                                 pick_text(e.names, "it")))
-        rows = [{"name": pick_text(e.names, lang), "href": with_lang(linker.href(e.iri)),
+        rows = [{"name": pick_text(e.names, lang), "href": linker.href(e.iri),
                  "start": e.start, "when": format_date(e.start, lang)} for e in dated]
         lists = f"{request.script_root}/doc/"
         html = render_template(
-            "home.html", lang=lang, t=SITE[lang], title=TITLE[lang], description=DESCRIPTION[lang],
+            "home.html", lang=lang, t=words(lang, "site"), title=TITLE[lang], description=DESCRIPTION[lang],
             version=store.version, triples=store.triple_count(), base=settings.base_iri,
             counts=[{"kind": k, "name": kind_name(k, lang), "count": n,
                      "href": with_lang(f"{lists}{k}/") if k in LISTED else None}
@@ -68,7 +69,7 @@ def index():
             lists=[{"kind": k, "name": kind_name(k, lang), "count": counts.get(k, 0),
                     "href": with_lang(f"{lists}{k}/")} for k in LISTED],
             events=rows, dumps=catalog.dump_rows(release), modified=release.created,
-            queries=canned_list(lang), lang_links=lang_links(lang),
+            queries=canned_list(lang),
             jsonld=script_json(catalog.search_form(lang)))
         return http.Body(html, HTML.content_type)
 

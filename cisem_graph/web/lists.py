@@ -10,7 +10,8 @@ from ..errors import NotFound
 from ..formats import HTML
 from ..namespaces import KINDS, thing_iri
 from . import get_settings, get_store, http, jsonld, remember
-from .i18n import asked_language, page_language, words
+from .catalogue import words
+from .i18n import asked_language, page_language
 from .kinds import kind_name
 from .links import request_linker
 from .page import Value, linked_values
@@ -32,7 +33,7 @@ def kinds():
         counts = remember("kind-counts", lambda: describe.kind_counts(store, base))
         found = [(kind_name(kind, lang), url_for(".kind_list", kind=kind, lang=asked_language()),
                   counts[kind]) for kind in KINDS if counts.get(kind)]
-        return html_page("list.html", lang, title=words(lang)["browse_title"], kinds=found,
+        return html_page("list.html", lang, title=words(lang, "resource")["browse_title"], kinds=found,
                          items=[], more=False, number=1,
                          search_data=jsonld.item_list([(None, name) for name, _, _ in found]))
 
@@ -42,7 +43,7 @@ def kinds():
 @bp.route("/doc/<kind>/")
 def kind_list(kind: str):
     if kind not in KINDS:
-        raise NotFound(NO_THING)
+        raise NotFound(NO_THING, say="no_thing")
     lang, number = page_language(), page_number()
 
     def produce() -> http.Body:
@@ -77,7 +78,7 @@ def entries(found: list[describe.Linked], items: list[Value]) -> list[tuple[str 
 
 
 def html_page(template: str, lang: str, **context) -> http.Body:
-    return http.Body(render_template(template, lang=lang, t=words(lang), **context),
+    return http.Body(render_template(template, lang=lang, t=words(lang, "resource"), **context),
                      HTML.content_type)
 
 

@@ -21,6 +21,7 @@ from ..errors import NotFound
 from ..formats import HTML, by_name
 from ..queries import CannedQuery, get_query, load_queries, query_prefixes
 from . import answers, get_settings, get_store, http
+from .catalogue import words
 from .i18n import LANGS, asked_language, page_language, pick_text
 from .links import Linker, request_linker
 
@@ -30,28 +31,6 @@ bp = Blueprint("queries", __name__)
 DOWNLOADS = {"json": "json", "csv": "csv", "tsv": "tsv"}
 RESERVED = frozenset({"lang"})
 SPARQL_QUERY = "application/sparql-query"
-
-WORDS = {
-    "it": {
-        "queries": "Interrogazioni pronte", "intro": "Domande frequenti sulla rete, già scritte in "
-        "SPARQL: ciascuna ha la sua pagina con i risultati, scaricabili in CSV, TSV e JSON, e si "
-        "può aprire nell’editor per modificarla.", "parameters": "Parametri", "run": "Esegui",
-        "optional": "facoltativo", "query": "L’interrogazione SPARQL", "results": "Risultati",
-        "rows": "righe", "cut_off": "troncati al limite di", "open": "Apri nell’editor SPARQL",
-        "download": "Scarica", "none": "Nessun risultato.", "all": "Tutte le interrogazioni",
-        "text": "testo SPARQL", "json_list": "Elenco in JSON",
-    },
-    "en": {
-        "queries": "Ready-made queries", "intro": "Common questions about the network, already "
-        "written in SPARQL: each has its own page with its results, to download as CSV, TSV or "
-        "JSON, and opens in the editor to be changed.", "parameters": "Parameters", "run": "Run",
-        "optional": "optional", "query": "The SPARQL query", "results": "Results",
-        "rows": "rows", "cut_off": "cut off at the limit of", "open": "Open in the SPARQL editor",
-        "download": "Download", "none": "No results.", "all": "All queries",
-        "text": "SPARQL text", "json_list": "List as JSON",
-    },
-}
-
 
 def canned_list(lang: str) -> list[dict[str, str]]:
     """Name, title, description and page link of every canned query, in ``lang``."""
@@ -67,7 +46,7 @@ def canned_list(lang: str) -> list[dict[str, str]]:
 @bp.route("/queries")
 def index() -> Response:
     lang = page_language()
-    html = render_template("queries.html", lang=lang, t=WORDS[lang], queries=canned_list(lang),
+    html = render_template("queries.html", lang=lang, t=words(lang, "queries"), queries=canned_list(lang),
                            langs=LANGS)
     return http.send(http.request_reply(http.Entity(
         html.encode("utf-8"), HTML.content_type, vary="Accept-Language",
@@ -134,7 +113,7 @@ def page(canned: CannedQuery, values: dict[str, list[str]], text: str) -> Respon
     title, description = canned.in_language(lang)
     args = {k: v for k, v in values.items()}
     html = render_template(
-        "query.html", lang=lang, t=WORDS[lang], query=canned, title=title,
+        "query.html", lang=lang, t=words(lang, "queries"), query=canned, title=title,
         description=description, text=text, answer=answer,
         columns=results.get("head", {}).get("vars", []),
         rows=[[cell(row.get(var), linker) for var in results["head"]["vars"]]
@@ -147,9 +126,7 @@ def page(canned: CannedQuery, values: dict[str, list[str]], text: str) -> Respon
                                                  **args)} for s in DOWNLOADS],
         text_href=url_for("queries.query", name=f"{canned.name}.rq", **args),
         editor_href=url_for("sparql.endpoint", query=text),
-        result_limit=settings.result_limit,
-        lang_links=[{"lang": x, "href": url_for("queries.query", name=canned.name, lang=x, **args),
-                     "current": x == lang} for x in LANGS])
+        result_limit=settings.result_limit)
     headers = (("Content-Language", lang), ("X-Result-Count", str(answer.count)),
                ("X-Result-Truncated", "true" if answer.truncated else "false"))
     return http.send(http.request_reply(http.Entity(

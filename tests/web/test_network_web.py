@@ -140,7 +140,7 @@ def test_home_page_embeds_the_picture(client):
     page = client.get("/?lang=it").get_data(as_text=True)
     assert re.search(r'<img class="network-picture" src="/network\.svg\?lang=it"', page)
     assert 'href="/network?lang=it"' in page
-    assert 'href="/network.graphml"' in page
+    assert 'href="/network.graphml?lang=it"' in page  # the language chosen is kept on every link
 
 
 @pytest.mark.parametrize("route", ["/network", "/network.json", "/network.svg", "/network.graphml",

@@ -535,7 +535,8 @@ def test_the_webinar_page_in_italian(client):
     assert tags.html_lang == "it"
     # the title, from the source text ("L’ impresa sociale ...", typographic space dropped)
     assert "<h1>L’impresa sociale di inserimento lavorativo: Opportunità da valorizzare</h1>" in page
-    assert 'href="https://schema.org/Event">schema:Event</a>' in page
+    # what it is in words, the term one click away
+    assert '<a href="https://schema.org/Event" title="schema:Event">evento</a>' in page
     # linked things by their label, linking to the local /doc/ page
     for slug, name in (("person/alessandro-durando", "Alessandro Durando"),
                        ("person/carlo-borzaga", "Carlo Borzaga"),
@@ -543,7 +544,7 @@ def test_the_webinar_page_in_italian(client):
                        ("organization/cascina-pensolato", "Cascina Pensolato")):
         assert f'<a href="http://localhost/doc/{slug}">{name}</a>' in page
     # a structured value inline: the Zoom virtual location
-    assert "schema:VirtualLocation" in page and "<span>Zoom</span>" in page
+    assert 'title="schema:VirtualLocation">luogo virtuale</span>' in page and "<span>Zoom</span>" in page
     # the sources, by title, with the document each was taken from
     assert "Comunicato stampa sul webinar del CISeM del 14 giugno 2021" in page
     assert "https://www.targatocn.it/2021/06/17/" in page
@@ -562,7 +563,7 @@ def test_a_graph_page_lists_what_it_describes(client):
     page = client.get("/graph/targatocn-2021-06-17?lang=en", headers={"Accept": BROWSER}).data.decode()
     assert "<h1>targatocn.it report on the CISeM webinar (17 June 2021)</h1>" in page
     assert "Things described in this graph" in page
-    assert f'href="http://localhost/doc/{WEBINAR}"' in page
+    assert f'href="http://localhost/doc/{WEBINAR}?lang=en"' in page
 
 
 def test_referenced_by_is_paged(client, monkeypatch):
@@ -601,7 +602,7 @@ def test_a_kind_list_names_every_thing_of_that_kind(client):
     page = client.get("/doc/organization/?lang=en").data.decode()
     organizations = [t for t in THINGS if t.startswith("organization/")]
     for path in organizations:
-        assert f'href="http://localhost/doc/{path}"' in page
+        assert f'href="http://localhost/doc/{path}?lang=en"' in page  # the language chosen, kept
     assert ">Chamber of Commerce of Cuneo</a>" in page  # the English name, from the source's "Camera"
     assert client.get("/doc/organization/?lang=it").data.decode().count("<li>") >= len(organizations)
 
@@ -616,7 +617,7 @@ def test_a_kind_list_names_every_thing_of_that_kind(client):
 ])
 def test_search_matches_labels_in_both_languages(client, text, found):
     page = client.get("/search", query_string={"q": text, "lang": "en"}).data.decode()
-    hits = set(re.findall(r'<li><a href="http://localhost/doc/([^"]+)"', page))
+    hits = set(re.findall(r'<a href="http://localhost/doc/([^"?]+)\?lang=en"', page))
     assert found <= hits
 
 
@@ -635,7 +636,7 @@ def test_search_text_cannot_change_the_query(client, text):
     response = client.get("/search", query_string={"q": text})
     assert response.status_code == 200
     page = response.data.decode()
-    assert "<li><a href" not in page  # no label contains these, and nothing was injected
+    assert 'href="http://localhost/doc/' not in page  # no label contains these, nothing was injected
     assert "<script>alert(1)</script>" not in page
 
 
