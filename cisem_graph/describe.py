@@ -35,6 +35,8 @@ LABELS = (SDO.name, RDFS.label, SKOS.prefLabel)
 LINK_FACTS = (*LABELS, RDF.type)
 #: what a page shows of the graphs, predicates and types it mentions
 ANNOTATIONS = (*LABELS, DCTERMS.title, DCTERMS.source)
+#: what says what a thing is, in a sentence
+DESCRIPTIONS = (SDO.description, DCTERMS.description, SKOS.definition)
 #: labels the search matches (both languages)
 SEARCHED = (*LABELS, SDO.alternateName)
 
@@ -94,6 +96,15 @@ SELECT ?e ?name ?start WHERE {{
 THINGS = """SELECT DISTINCT ?s WHERE {{
   ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix}))
 }} ORDER BY ?s LIMIT {limit} OFFSET {offset}"""
+
+LISTING = """SELECT ?s ?label WHERE {{
+  {{ SELECT DISTINCT ?s WHERE {{ ?s a ?type FILTER(STRSTARTS(STR(?s), {prefix})) }} }}
+  OPTIONAL {{ ?s ?lp ?label VALUES ?lp {{ {labels} }} }}
+}} ORDER BY ?s ?label"""
+
+VALUES_OF = """SELECT ?s ?o WHERE {{
+  ?s <{predicate}> ?o FILTER(STRSTARTS(STR(?s), {prefix}))
+}} ORDER BY ?s ?o"""
 
 GRAPH = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
 
@@ -229,6 +240,53 @@ def things(store: Store, base: str, page: int = 10_000) -> list[tuple[str, str]]
                 found.append((kind, slug))
         if len(rows) < page:
             return found
+        offset += page
+
+
+def listing(store: Store, prefix: str) -> dict[str, list[Literal]]:
+    """Every typed thing whose IRI starts with ``prefix`` (one kind) and its labels: read once per
+    version by the lists, in pages past the result cap. Only ``rdf:type`` triples are scanned."""
+    found: dict[str, list[Literal]] = {}
+    for row in _select_all(store, LISTING.format(prefix=sparql_string(prefix),
+                                                 labels=_values(LABELS))):
+        labels = found.setdefault(row["s"]["value"], [])
+        if row.get("label", {}).get("type") == "literal":
+            labels.append(_term(row["label"]))
+    return found
+
+
+def snippets(store: Store, iris) -> dict[str, list[Literal]]:
+    """The descriptions of the given things (every language), for search results: one query."""
+    iris = sorted({str(i) for i in iris})
+    if not iris:
+        return {}
+    for iri in iris:
+        _check_iri(iri)
+    found: dict[str, list[Literal]] = {}
+    query = ANNOTATE.format(iris=_values(iris), predicates=_values(DESCRIPTIONS))
+    for row in _select(store, query):
+        found.setdefault(row["s"]["value"], []).append(_term(row["o"]))
+    return found
+
+
+def values_of(store: Store, prefix: str, predicate: str) -> list[tuple[str, Node]]:
+    """(subject, value) of ``predicate`` for the subjects under ``prefix``: a facet's values,
+    scanning that predicate's triples only."""
+    _check_iri(predicate)
+    query = VALUES_OF.format(prefix=sparql_string(prefix), predicate=predicate)
+    return [(row["s"]["value"], _term(row["o"])) for row in _select_all(store, query)]
+
+
+def _select_all(store: Store, query: str, page: int = 50_000) -> list[dict]:
+    """Every row of ``query`` (ordered, so pages do not overlap), a page at a time."""
+    page = min(page, store.settings.result_limit)
+    rows: list[dict] = []
+    offset = 0
+    while True:
+        found = _select(store, f"{query}\nLIMIT {page} OFFSET {offset}")
+        rows += found
+        if len(found) < page:
+            return rows
         offset += page
 
 

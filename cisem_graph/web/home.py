@@ -22,7 +22,7 @@ from . import catalog, get_release, get_settings, get_store, http, remember
 from .catalogue import words
 from .i18n import LANGS, format_date, page_language, pick_text, with_lang
 from .jsonld import script_json
-from .kinds import LISTED, kind_name
+from .kinds import kind_name
 from .links import request_linker
 
 bp = Blueprint("home", __name__)
@@ -64,10 +64,7 @@ def index():
             "home.html", lang=lang, t=words(lang, "site"), title=TITLE[lang], description=DESCRIPTION[lang],
             version=store.version, triples=store.triple_count(), base=settings.base_iri,
             counts=[{"kind": k, "name": kind_name(k, lang), "count": n,
-                     "href": with_lang(f"{lists}{k}/") if k in LISTED else None}
-                    for k, n in counts.items()],
-            lists=[{"kind": k, "name": kind_name(k, lang), "count": counts.get(k, 0),
-                    "href": with_lang(f"{lists}{k}/")} for k in LISTED],
+                     "href": with_lang(f"{lists}{k}/")} for k, n in counts.items()],
             events=rows, dumps=catalog.dump_rows(release), modified=release.created,
             queries=canned_list(lang),
             jsonld=script_json(catalog.search_form(lang)))
@@ -103,7 +100,7 @@ def site_pages() -> list[str]:
     pages = ["", "dataset", "ontology"]
     if turtle_files(settings.shapes_dir):
         pages.append("shapes")
-    pages += [f"doc/{kind}/" for kind in LISTED]
+    pages += [f"doc/{kind}/" for kind in kind_counts()]
     pages += [f"doc/{kind}/{slug}" for kind, slug in things()]
     return pages
 

@@ -11,7 +11,7 @@ here from the build's N-Quads dump with plain rdflib (not with ``describe``):
 * for a named graph, also everything the graph holds.
 
 Negotiation, caching and hostile input are tables; the hostile data root (``tests/data/hostile``)
-is built into an app of its own.
+is built into an app of its own (``hostile_app``, in ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from cisem_graph.config import PROJECT_ROOT, Settings
+from cisem_graph.config import Settings
 from cisem_graph.describe import sparql_string
 from cisem_graph.graph.pipeline import build
 from cisem_graph.graph.sources import load_sources
@@ -38,7 +38,6 @@ from cisem_graph.web import resources
 
 BASE = "https://w3id.org/cisem/"
 OTHER_BASE = "http://example.org/cisem/"
-HOSTILE_ROOT = Path(__file__).resolve().parent.parent / "data" / "hostile"
 WEBINAR = "event/impresa-sociale-di-inserimento-lavorativo"
 DOC = f"/doc/{WEBINAR}"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -93,29 +92,11 @@ def other_base_build(tmp_path_factory) -> tuple[Settings, object]:
 
 
 @pytest.fixture(scope="session")
-def hostile_build(tmp_path_factory) -> Settings:
-    """The hostile data root (markup in labels), with the project's shapes and ontology, built."""
-    out = tmp_path_factory.mktemp("dist-hostile")
-    settings = Settings(root=HOSTILE_ROOT, ontology_dir=PROJECT_ROOT / "ontology",
-                        shapes_dir=PROJECT_ROOT / "shapes")
-    build(settings, out)
-    return settings.replace(dist_dir=out)
-
-
-@pytest.fixture(scope="session")
 def other_base_app(other_base_build, make_app):
     """The shipped data served with a non-default base IRI, over the test's store kind."""
     settings, version = other_base_build
     app = make_app(settings)
     yield app, version
-    app.extensions["cisem_graph"].store.close()
-
-
-@pytest.fixture(scope="session")
-def hostile_app(hostile_build, make_app):
-    """The hostile data root served over the test's store kind."""
-    app = make_app(hostile_build)
-    yield app
     app.extensions["cisem_graph"].store.close()
 
 
