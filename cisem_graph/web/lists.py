@@ -158,8 +158,8 @@ def facet_counts(found: Listing, items: list[Item], facet: Facet, lang: str, bas
 
 # -- views ------------------------------------------------------------------------------------------
 
-@bp.route("/doc/")
 @bp.route("/doc.json")
+@bp.route("/doc/")  # registered first: url_for gives the page
 def kinds():
     lang, twin = page_language(), request.path.endswith(".json")
 
@@ -178,8 +178,8 @@ def kinds():
     return respond(lang, produce, twin)
 
 
-@bp.route("/doc/<kind>/")
 @bp.route("/doc/<kind>.<ext>")
+@bp.route("/doc/<kind>/")  # registered first: url_for gives the page
 def kind_list(kind: str, ext: str | None = None):
     if kind not in KINDS or ext not in (None, "json", "csv"):
         raise NotFound(NO_THING, say="no_thing")
@@ -231,8 +231,8 @@ def format_when(date: str | None, lang: str) -> str | None:
     return format_date(date, lang) if date else None
 
 
-@bp.route("/search")
 @bp.route("/search.json")
+@bp.route("/search")  # registered first: url_for gives the page
 def search():
     lang, text, twin = page_language(), search_text(), request.path.endswith(".json")
 

@@ -29,6 +29,7 @@ from . import get_release, get_settings, get_store, http, remember
 from .catalogue import words
 from .i18n import DEFAULT_LANG, LANGS, asked_language, page_language
 from .kinds import kind_name
+from .links import page_url
 
 bp = Blueprint("network", __name__)
 
@@ -72,7 +73,9 @@ def export_language() -> str:
 
 def node_href(node: net.Node) -> str | None:
     """The thing's page on the host that was asked."""
-    return f"{request.script_root}/{node.path}" if node.path else None
+    asked = asked_language()
+    query = f"?lang={asked}" if asked else ""
+    return f"{request.script_root}/{node.path}{query}" if node.path else None
 
 
 def _args(**extra) -> dict:
@@ -118,7 +121,7 @@ def page() -> Response:
             "network.html", lang=lang, t=t, groups=groups, network=network,
             counts=t["counts"].format(nodes=len(network.nodes), edges=len(network.edges)),
             notice=notice(network, lang), query=query,
-            query_href=url_for("sparql.endpoint", query=query),
+            query_href=page_url("sparql.endpoint", query=query),
             json_href=url_for(".data", **_args(lang=lang)),
             svg_href=url_for(".svg", **_args(lang=lang, kind=shown if len(shown) < len(groups) else None)),
             exports=[(t["graphml"], url_for(".graphml", **args), "application/graphml+xml"),

@@ -23,7 +23,7 @@ from ..queries import CannedQuery, get_query, load_queries, query_prefixes
 from . import answers, get_settings, get_store, http
 from .catalogue import words
 from .i18n import LANGS, asked_language, page_language, pick_text
-from .links import Linker, request_linker
+from .links import Linker, page_url, request_linker
 
 bp = Blueprint("queries", __name__)
 
@@ -125,7 +125,7 @@ def page(canned: CannedQuery, values: dict[str, list[str]], text: str) -> Respon
         downloads=[{"suffix": s, "href": url_for("queries.query", name=f"{canned.name}.{s}",
                                                  **args)} for s in DOWNLOADS],
         text_href=url_for("queries.query", name=f"{canned.name}.rq", **args),
-        editor_href=url_for("sparql.endpoint", query=text),
+        editor_href=page_url("sparql.endpoint", query=text),
         result_limit=settings.result_limit)
     headers = (("Content-Language", lang), ("X-Result-Count", str(answer.count)),
                ("X-Result-Truncated", "true" if answer.truncated else "false"))

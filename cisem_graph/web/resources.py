@@ -25,7 +25,7 @@ from ..store.base import Store
 from . import get_settings, get_store, http, jsonld
 from .catalogue import term_label, words
 from .i18n import asked_language, page_language, pick
-from .links import Linker, request_linker
+from .links import Linker, page_url, request_linker
 from .page import build_page, graph_contents, referrers
 from .params import page_number
 from .story import build_story
@@ -165,12 +165,14 @@ def resource_page(iri: str, description: Dataset, lang: str, number: int, path: 
     linker = request_linker()
     view = resource_view(get_store(), iri, description, lang, number, linker,
                          graph=path.startswith("graph/"))
-    queries = {name: url_for("sparql.endpoint", query=describe.describe_query(
+    queries = {name: page_url("sparql.endpoint", query=describe.describe_query(
         iri, graph=path.startswith("graph/"), construct=name == "construct"))
         for name in ("construct", "quads")}
     return render_template(
         "resource.html", lang=lang, t=words(lang, "resource"), path=path, number=number,
-        queries=queries, alternates=[(f, here(f"{path}.{f.extension}")) for f in DOCUMENT_FORMATS],
+        queries=queries, alternates=[(f, here(f"{path}.{f.extension}", **(
+            {"lang": asked_language()} if f is HTML and asked_language() else {})))
+            for f in DOCUMENT_FORMATS],
         **view)
 
 

@@ -49,7 +49,8 @@ LAYOUTS: dict[str, tuple[Line, ...]] = {
         Line("when", SDO.startDate, "<T> schema:startDate ?x OPTIONAL { <T> schema:endDate ?end }",
              dated=True),
         Line("attendance", SDO.eventAttendanceMode, "<T> schema:eventAttendanceMode ?x"),
-        Line("where", SDO.location, "<T> schema:location ?x FILTER(isIRI(?x))"),
+        Line("where", SDO.location, """<T> schema:location ?loc OPTIONAL { ?loc schema:name ?n }
+    BIND(IF(isIRI(?loc), ?loc, ?n) AS ?x) FILTER(BOUND(?x))"""),
         Line("organizer", SDO.organizer, "<T> schema:organizer ?x"),
         Line("speakers", SDO.performer, """<T> schema:performer ?x
     OPTIONAL { ?x schema:memberOf ?r . ?r schema:roleName ?note OPTIONAL { ?r schema:memberOf ?org } }"""),

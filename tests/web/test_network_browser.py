@@ -99,11 +99,11 @@ def test_the_network_in_a_real_browser(chromium, site):
     assert tab.evaluate("location.href") == page  # (no page was asked for: see the end)
     wait_until(tab, SETTLED, "the layout did not settle")
 
-    # a click on a node opens its page, on the server that was asked
+    # a click on a node opens its page, on the server that was asked, in the language chosen
     x, y = node_centre(tab, CISEM)
     mouse(tab, "mousePressed", x, y)
     mouse(tab, "mouseReleased", x, y, buttons=0)
-    tab.wait_for(f"{site}/doc/organization/cisem")
+    tab.wait_for(f"{site}/doc/organization/cisem?lang=it")
     assert "Comitato Imprenditorialità Sociale E Microcredito" in tab.evaluate(
         "document.querySelector('h1').textContent")
 
