@@ -208,14 +208,35 @@ def query_prefixes(base: str) -> dict[str, str]:
     return prefixes
 
 
+def undeclared_prefixes(text: str) -> list[str]:
+    """The prefixes ``text`` uses in prefixed names without a ``PREFIX`` line (strings, IRIs and
+    comments are not looked into)."""
+    code = _NOT_CODE.sub(" ", text)
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(code)}
+    return sorted({m.group(1) for m in _USED.finditer(code) if m.group(1)} - declared)
+
+
 def with_prefixes(body: str, base: str) -> str:
     """``body`` with a ``PREFIX`` line for each known prefix it uses and does not declare."""
-    code = _NOT_CODE.sub(" ", body)
-    declared = {m.group(1) or "" for m in _DECLARED.finditer(code)}
     known = query_prefixes(base)
-    used = sorted({m.group(1) for m in _USED.finditer(code) if m.group(1)} - declared)
-    lines = [f"PREFIX {name}: <{known[name]}>" for name in used if name in known]
+    lines = [f"PREFIX {name}: <{known[name]}>" for name in undeclared_prefixes(body) if name in known]
     return "\n".join(lines) + "\n\n" + body if lines else body
+
+
+def prefix_advice(text: str, base: str) -> str | None:
+    """What to add when a query uses a prefix it does not declare: the ``PREFIX`` lines, with the
+    namespace where the prefix is one of the project's (``schema:``, ``org:``, ``cisem:`` …)."""
+    missing = undeclared_prefixes(text)
+    if not missing:
+        return None
+    known = query_prefixes(base)
+    lines = [f"PREFIX {name}: <{known.get(name, '…')}>" for name in missing]
+    names = ", ".join(f"{name}:" for name in missing)
+    unknown = [f"{name}:" for name in missing if name not in known]
+    hint = (f" ({', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among this "
+            "dataset's prefixes: write the namespace between the angle brackets)") if unknown else ""
+    subject = f"The prefix {names} is" if len(missing) == 1 else f"The prefixes {names} are"
+    return f"{subject} used but not declared. Add at the top of the query: " + " ".join(lines) + hint
 
 
 def parse_query(text: str, name: str, base: str, *, path: Path | None = None,

@@ -13,9 +13,9 @@ import time
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from ..errors import CisemError, NotAcceptable
+from ..errors import CisemError, NotAcceptable, QueryError
 from ..formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, by_name
-from ..queries import load_queries, query_prefixes
+from ..queries import load_queries, prefix_advice, query_prefixes
 from ..store.base import Answer, PreparedQuery
 from . import answers, get_settings, get_store, http, protocol, querylog
 from .catalogue import words as catalogue_words
@@ -49,10 +49,19 @@ def endpoint() -> Response:
         return http.send(http.request_reply(entity))
     except CisemError as exc:
         outcome = f"{exc.status} {exc.title}"
-        raise
+        raise explained(exc, req.query) from None
     finally:
         querylog.query(outcome, started, len(answer.body) if answer else 0,
                        answer.count if answer else "-", answer.truncated if answer else "-")
+
+
+def explained(exc: CisemError, text: str) -> CisemError:
+    """A syntax error caused by an undeclared prefix, said as the ``PREFIX`` line to add (the
+    engine's own message lists the characters it expected instead)."""
+    if type(exc) is not QueryError:
+        return exc
+    advice = prefix_advice(text, get_settings().base_iri)
+    return QueryError(advice, line=exc.line, column=exc.column) if advice else exc
 
 
 def choose_format(prepared: PreparedQuery, tokens: tuple[str, ...]) -> Format:
@@ -80,7 +89,7 @@ def editor_with_answer(req: protocol.ProtocolRequest) -> Response:
         return results_page(req, get_store().prepare(req.query, default_graphs, named_graphs))
     except CisemError as exc:
         outcome = f"{exc.status} {exc.title}"
-        return editor_page(req.query, req, error=exc)
+        return editor_page(req.query, req, error=explained(exc, req.query))
     finally:
         querylog.query(outcome, started)
 
