@@ -502,3 +502,12 @@ def _shown(term: dict | None, prefixes: list[tuple[str, str]]) -> str:
         value = f"_:{value}"
     value = " ".join(value.split())
     return value if len(value) <= TABLE_CELL_CHARS else value[: TABLE_CELL_CHARS - 1] + "…"
+
+
+def explain(error: QueryError, text: str, base: str) -> QueryError:
+    """A syntax error caused by an undeclared prefix, said as the ``PREFIX`` line to add (the
+    engine's own message lists the characters it expected instead); other errors as they are."""
+    if type(error) is not QueryError:
+        return error
+    advice = prefix_advice(text, base)
+    return QueryError(advice, line=error.line, column=error.column) if advice else error

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from ..errors import CisemError, NotAcceptable, QueryError
 from ..formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, by_name
-from ..queries import load_queries, prefix_advice, query_prefixes
+from ..queries import explain, load_queries, query_prefixes
 from ..store.base import Answer, PreparedQuery
 from . import answers, get_settings, get_store, http, protocol, querylog
 from .catalogue import words as catalogue_words
@@ -56,12 +56,7 @@ def endpoint() -> Response:
 
 
 def explained(exc: CisemError, text: str) -> CisemError:
-    """A syntax error caused by an undeclared prefix, said as the ``PREFIX`` line to add (the
-    engine's own message lists the characters it expected instead)."""
-    if type(exc) is not QueryError:
-        return exc
-    advice = prefix_advice(text, get_settings().base_iri)
-    return QueryError(advice, line=exc.line, column=exc.column) if advice else exc
+    return explain(exc, text, get_settings().base_iri) if isinstance(exc, QueryError) else exc
 
 
 def choose_format(prepared: PreparedQuery, tokens: tuple[str, ...]) -> Format:

@@ -110,7 +110,7 @@ def test_the_network_in_a_real_browser(chromium, site):
     # everything the browser fetched came from the local server
     urls = tab.requested_urls()
     # one request for the committee's page: the click's, none from the drag
-    assert urls.count(f"{site}/doc/organization/cisem") == 1, urls
+    assert urls.count(f"{site}/doc/organization/cisem?lang=it") == 1, urls
     assert any(u.startswith(f"{site}/network.json") for u in urls)
     assert any(u.startswith(f"{site}/static/network.js") for u in urls)
     assert all(u.startswith(site + "/") or u.startswith(("about:", "data:")) for u in urls), urls

@@ -60,3 +60,20 @@ def test_a_url_too_long_for_a_query_that_fits_says_to_post():
     encoded = quote("SELECT * WHERE { ?s ?p ?o } # " + "é" * 1985).encode()
     assert "send the query with POST instead" in protocol.url_too_long(encoded, 4000)
     assert "shorten it" in protocol.url_too_long(encoded, 3000)
+
+
+def test_the_live_server_gives_the_same_advice(live_server, live_store_env):
+    """Through the real server, where the front answers /sparql outside Flask's request cycle."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    with live_server(**live_store_env) as (_, url):
+        query = urllib.parse.urlencode({"query": SELECT.format(pattern="?s schema:name ?n")})
+        request = urllib.request.Request(f"{url}/sparql?{query}",
+                                         headers={"Accept": "application/sparql-results+json"})
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(request, timeout=20)
+        with caught.value as answer:
+            assert answer.code == 400
+            assert "PREFIX schema: <https://schema.org/>" in answer.read().decode()
