@@ -72,6 +72,10 @@ _DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 #: IRIs, strings and comments: where a ``name:`` is not a prefixed name
 _NOT_CODE = re.compile(r'<[^<>\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
                        r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+#: variables a query computes itself (``BIND(… AS ?year)``, ``(COUNT(…) AS ?n)``)
+_ASSIGNED = re.compile(r"\bAS\s+[?$]([A-Za-z_][\w]*)", re.IGNORECASE)
+#: the query's own WHERE clause (the first: a subquery's comes after it)
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _USED = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w-]*(?:\.[\w-]+)*)?:")
 
 
@@ -120,9 +124,18 @@ class CannedQuery:
                              f"(its parameters: {known}).")
 
     def bind(self, values: Mapping[str, str | Sequence[str]] | None = None) -> str:
-        """The text to run with ``values`` (name → one value or several), as a trailing VALUES."""
+        """The text to run with ``values`` (name → one value or several): a VALUES block first in
+        the query's WHERE, so the engine starts from the values given instead of joining them
+        with every answer at the end (a query's own patterns are then each bound)."""
         block = self.values_clause(values or {})
-        return self.text if not block else f"{self.text.rstrip()}\n{block}\n"
+        if not block:
+            return self.text
+        code = _NOT_CODE.sub(lambda m: " " * len(m.group(0)), self.text)
+        where = _WHERE.search(code)
+        computed = {m.group(1) for m in _ASSIGNED.finditer(code)}  # BIND(… AS ?x), (… AS ?x)
+        if where is None or computed & {name.lstrip("$?") for name in (values or {})}:
+            return f"{self.text.rstrip()}\n{block}\n"  # a computed variable is joined at the end
+        return f"{self.text[:where.end()]}\n  {block}{self.text[where.end():]}"
 
     def values_clause(self, values: Mapping[str, str | Sequence[str]]) -> str:
         columns: list[tuple[str, list[str]]] = []

@@ -29,7 +29,7 @@ from ..graph.version import CURRENT, DatasetVersion, open_current
 from ..store import open_store
 from ..store.base import Store
 from . import errors, http, i18n, links, querylog
-from .cache import AnswerCache, Memo
+from .cache import AnswerCache, EntityCache, Memo
 from .clients import Clients, parse_networks
 from .fairness import Budgets, MeteredStore
 from .front import CLIENT
@@ -63,6 +63,7 @@ class Publisher:
         self.settings = settings
         self.cache = cache
         self.memo = Memo()
+        self.pages = EntityCache(settings.cache_entries)  #: rendered pages and documents, by ETag
         self.segment = Segment(settings.runtime_dir)
         self.metrics = Metrics(self.segment)
         self.metrics.serving(served.release.version)

@@ -167,6 +167,7 @@ WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "things": ("risorse", "things"),
     },
     "site": {
+        "all_events": ("Tutti gli eventi ({count})", "All the events ({count})"),
         "home": ("Inizio", "Home"),
         "dataset": ("Dataset", "Dataset"),
         "ontology": ("Ontologia", "Ontology"),
@@ -296,6 +297,8 @@ WORDS: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
     "queries": {
+        "shown_first": ("qui le prime {shown}; i file scaricabili le contengono tutte",
+                        "the first {shown} shown here; the downloads hold them all"),
         "queries": ("Interrogazioni pronte", "Ready-made queries"),
         "intro": (
             "Domande frequenti sulla rete, già scritte in SPARQL: ciascuna ha la sua pagina con i "

@@ -30,6 +30,7 @@ bp = Blueprint("home", __name__)
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 XML = "application/xml; charset=utf-8"
+HOME_EVENTS = 12  #: events the home page shows, the latest first
 
 
 def kind_counts() -> dict[str, int]:
@@ -55,17 +56,20 @@ def index():
         store, settings, release = get_store(), get_settings(), get_release()
         counts = kind_counts()
         linker = request_linker(absolute=False)
-        dated = sorted(events(), key=lambda e: (e.start is None, e.start or "",
-                                                pick_text(e.names, "it")))
+        every = events()
+        dated = sorted((e for e in every if e.start), key=lambda e: e.start, reverse=True)
+        undated = sorted((e for e in every if not e.start), key=lambda e: pick_text(e.names, "it"))
+        shown = (dated + undated)[:HOME_EVENTS]  # the latest first; the list has them all
         rows = [{"name": pick_text(e.names, lang), "href": linker.href(e.iri),
-                 "start": e.start, "when": format_date(e.start, lang)} for e in dated]
+                 "start": e.start, "when": format_date(e.start, lang)} for e in shown]
         lists = f"{request.script_root}/doc/"
         html = render_template(
             "home.html", lang=lang, t=words(lang, "site"), title=TITLE[lang], description=DESCRIPTION[lang],
             version=store.version, triples=store.triple_count(), base=settings.base_iri,
             counts=[{"kind": k, "name": kind_name(k, lang), "count": n,
                      "href": with_lang(f"{lists}{k}/")} for k, n in counts.items()],
-            events=rows, dumps=catalog.dump_rows(release), modified=release.created,
+            events=rows, events_total=len(every), events_href=with_lang(f"{lists}event/"),
+            dumps=catalog.dump_rows(release), modified=release.created,
             queries=canned_list(lang),
             jsonld=script_json(catalog.search_form(lang)))
         return http.Body(html, HTML.content_type)

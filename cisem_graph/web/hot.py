@@ -28,7 +28,7 @@ from ..formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format
 from ..queries import explain
 from ..store.base import Answer, PreparedQuery, Store
 from . import answers, http, protocol, querylog
-from .cache import BoundedCache
+from .cache import EntityCache
 from .fairness import MeteredStore
 from .http import Entity, Reply
 
@@ -60,15 +60,6 @@ class Handoff(Exception):
     def __init__(self, error: CisemError | None = None) -> None:
         super().__init__(error)
         self.error = error
-
-
-class EntityCache(BoundedCache[Entity]):
-    """Entities of answered GETs by raw request (version, query string, ``Accept``), bounded like
-    the answer cache; an entity counts twice its body, room for its gzip twin made at the first
-    gzip request."""
-
-    def __init__(self, entries: int, max_bytes: int = 64 * 1024 * 1024) -> None:
-        super().__init__(entries, max_bytes, lambda entity: 2 * len(entity.body))
 
 
 @dataclass

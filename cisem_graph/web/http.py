@@ -310,23 +310,30 @@ def respond(parts: tuple[object, ...], produce: Produce, *, vary_on: str = "",
     """The pipeline for a representation of the served version.
 
     ``parts`` name the representation besides the version, host, path and query (format,
-    language…). A client that holds it gets 304 before anything is produced; otherwise
-    ``produce`` makes the body and ``reply`` negotiates the encoding. ``Last-Modified`` is when
-    the version was written: everything served is derived from it.
+    language…): together they are its ETag and its key in the app's page cache. A client that
+    holds it gets 304 before anything is produced; a representation made before is served from
+    the cache (a version never changes, so neither does what was rendered from it); otherwise
+    ``produce`` makes the body once. ``reply`` then negotiates the encoding (the gzip body is kept
+    with the entity). ``Last-Modified`` is when the version was written.
     """
     from flask import request
 
-    from . import get_store, release_modified
+    from . import get_publisher, get_store, release_modified
 
     last_modified = release_modified()
-    etag = make_etag(get_store().version, request.host_url, request.path,
+    etag = make_etag(get_store().version, request.url_root, request.path,
                      request.query_string.decode("latin-1"), *parts)
     vary_value = vary(vary_on)
     tag = request_held(etag, last_modified)
     if tag is not None:
         return send(Reply(304, [*validator_headers(tag, vary_value, last_modified, cache_control),
                                 *headers]))
-    made = produce()
-    entity = Entity(made.data(), made.content_type, etag, made.status, vary_on,
-                    (*headers, *made.headers), last_modified, cache_control)
+    pages = get_publisher().pages
+    entity = pages.get(etag)
+    if entity is None:
+        made = produce()
+        entity = Entity(made.data(), made.content_type, etag, made.status, vary_on,
+                        (*headers, *made.headers), last_modified, cache_control)
+        if made.status == 200:
+            pages.put(etag, entity)
     return send(request_reply(entity))

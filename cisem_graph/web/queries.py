@@ -29,6 +29,8 @@ bp = Blueprint("queries", __name__)
 
 #: ``/queries/{name}.{suffix}``: the downloads and the query text
 DOWNLOADS = {"json": "json", "csv": "csv", "tsv": "tsv"}
+#: rows a query's page shows (its downloads hold every row)
+SHOWN = 500
 RESERVED = frozenset({"lang"})
 SPARQL_QUERY = "application/sparql-query"
 
@@ -106,32 +108,37 @@ def download(canned: CannedQuery, text: str, fmt_name: str) -> Response:
 
 
 def page(canned: CannedQuery, values: dict[str, list[str]], text: str) -> Response:
-    settings, store, lang = get_settings(), get_store(), page_language()
-    answer = store.execute(store.prepare(text), by_name("json"))
-    results = json.loads(answer.body)
-    linker = request_linker(for_queries=True)
-    title, description = canned.in_language(lang)
-    args = {k: v for k, v in values.items()}
-    html = render_template(
-        "query.html", lang=lang, t=words(lang, "queries"), query=canned, title=title,
-        description=description, text=text, answer=answer,
-        columns=results.get("head", {}).get("vars", []),
-        rows=[[cell(row.get(var), linker) for var in results["head"]["vars"]]
-              for row in results.get("results", {}).get("bindings", [])],
-        boolean=results.get("boolean"),
-        parameters=[{"name": p.name, "type": p.type, "kind": p.kind,
-                     "description": pick_text(p.description, lang),
-                     "value": (values.get(p.name) or [""])[0]} for p in canned.parameters],
-        downloads=[{"suffix": s, "href": url_for("queries.query", name=f"{canned.name}.{s}",
-                                                 **args)} for s in DOWNLOADS],
-        text_href=url_for("queries.query", name=f"{canned.name}.rq", **args),
-        editor_href=page_url("sparql.endpoint", query=text),
-        result_limit=settings.result_limit)
-    headers = (("Content-Language", lang), ("X-Result-Count", str(answer.count)),
-               ("X-Result-Truncated", "true" if answer.truncated else "false"))
-    return http.send(http.request_reply(http.Entity(
-        html.encode("utf-8"), HTML.content_type, vary="Accept-Language", headers=headers,
-        cache_control="")))
+    """The query's page: its answer as a table (the first ``SHOWN`` rows; the downloads hold them
+    all), kept with the version like any page."""
+    lang = page_language()
+
+    def produce() -> http.Body:
+        settings, store = get_settings(), get_store()
+        answer = store.execute(store.prepare(text), by_name("json"))
+        results = json.loads(answer.body)
+        linker = request_linker(for_queries=True)
+        title, description = canned.in_language(lang)
+        columns = results.get("head", {}).get("vars", [])
+        bindings = results.get("results", {}).get("bindings", [])
+        html = render_template(
+            "query.html", lang=lang, t=words(lang, "queries"), query=canned, title=title,
+            description=description, text=text, answer=answer, columns=columns,
+            rows=[[cell(row.get(var), linker) for var in columns] for row in bindings[:SHOWN]],
+            shown=min(SHOWN, len(bindings)), boolean=results.get("boolean"),
+            parameters=[{"name": p.name, "type": p.type, "kind": p.kind,
+                         "description": pick_text(p.description, lang),
+                         "value": (values.get(p.name) or [""])[0]} for p in canned.parameters],
+            downloads=[{"suffix": s, "href": url_for("queries.query", name=f"{canned.name}.{s}",
+                                                     **values)} for s in DOWNLOADS],
+            text_href=url_for("queries.query", name=f"{canned.name}.rq", **values),
+            editor_href=page_url("sparql.endpoint", query=text),
+            result_limit=settings.result_limit)
+        return http.Body(html, HTML.content_type, (
+            ("X-Result-Count", str(answer.count)),
+            ("X-Result-Truncated", "true" if answer.truncated else "false")))
+
+    return http.respond(("html", lang, SHOWN), produce, vary_on="Accept-Language",
+                        headers=(("Content-Language", lang),))
 
 
 def cell(term: dict | None, linker: Linker) -> dict:

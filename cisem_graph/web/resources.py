@@ -124,16 +124,18 @@ def split_suffix(name: str) -> tuple[str, Format | None]:
 # -- documents -------------------------------------------------------------------------------------
 
 def document(iri: str, fmt: Format | None, load: Loader, path: str) -> Response:
-    """The description of ``iri`` in the chosen (or negotiated) format, revalidated by ETag."""
+    """The description of ``iri`` in the chosen (or negotiated) format, revalidated by ETag and
+    rendered once per version (the page cache of ``http.respond``): the store is asked only when
+    the representation was not made before."""
     negotiated = fmt is None
     fmt = fmt or http.choose(DOCUMENT_FORMATS, accept=request.headers.get("Accept"))
     lang = page_language() if fmt is HTML else None
     number = page_number()  # checked for every format; only a page shows backward links
-    description = load(get_store(), iri, get_settings().base_iri)
-    if not any(len(g) for g in description.graphs()):
-        raise NotFound(NO_THING, say="no_thing")
 
     def produce() -> http.Body:
+        description = load(get_store(), iri, get_settings().base_iri)
+        if not any(len(g) for g in description.graphs()):
+            raise NotFound(NO_THING, say="no_thing")
         if fmt is HTML:
             return http.Body(resource_page(iri, description, lang or "it", number, path),
                              HTML.content_type)
@@ -147,8 +149,8 @@ def document(iri: str, fmt: Format | None, load: Loader, path: str) -> Response:
     if lang:
         headers.append(("Content-Language", lang))
     vary = "Accept, Accept-Language" if negotiated else ("Accept-Language" if lang else "")
-    return http.respond((fmt.name, lang, number if fmt is HTML else None), produce, vary_on=vary,
-                        headers=tuple(headers))
+    return http.respond((fmt.name, lang, number if fmt is HTML else None, PAGE_SIZE), produce,
+                        vary_on=vary, headers=tuple(headers))
 
 
 def serialize(description: Dataset, fmt: Format) -> bytes:
