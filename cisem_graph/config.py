@@ -74,6 +74,8 @@ SETTINGS: tuple[Setting, ...] = (
             "(dct:identifier of the publisher, as DCAT-AP_IT asks)"),
     Setting("contact_email", None, "Contact address for the dataset (dcat:contactPoint; "
             "none when unset)"),
+    Setting("warm_pages", True, "Work out what the pages share (counts, lists, the network) in the "
+            "background when a version is opened, so their first reader does not wait"),
     Setting("sitemap_limit", 50_000, "Most URLs in one sitemap file; more make a sitemap index"),
     Setting("import_max_bytes", 20_000_000, "Largest spreadsheet `cisem-graph import` reads, in bytes "
             "(checked before parsing)"),
@@ -130,6 +132,7 @@ class Settings:
     publisher_url: str | None = None
     publisher_identifier: str | None = None
     contact_email: str | None = None
+    warm_pages: bool = True
     sitemap_limit: int = 50_000
     import_max_bytes: int = 20_000_000
     store_query_url: str | None = None

@@ -72,7 +72,7 @@ MEMBERS = """SELECT ?s ?label WHERE {{
 }}"""
 
 KIND_COUNTS = """SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-  ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix}))
+  ?s a ?type FILTER(STRSTARTS(STR(?s), {prefix}))
   BIND(STRBEFORE(STRAFTER(STR(?s), {prefix}), "/") AS ?kind)
 }} GROUP BY ?kind ORDER BY ?kind"""
 
@@ -94,7 +94,7 @@ SELECT ?e ?name ?start WHERE {{
 }}"""
 
 THINGS = """SELECT DISTINCT ?s WHERE {{
-  ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix}))
+  ?s a ?type FILTER(STRSTARTS(STR(?s), {prefix}))
 }} ORDER BY ?s LIMIT {limit} OFFSET {offset}"""
 
 LISTING = """SELECT ?s ?label WHERE {{

@@ -28,7 +28,7 @@ from ..errors import CisemError
 from ..graph.version import CURRENT, DatasetVersion, open_current
 from ..store import open_store
 from ..store.base import Store
-from . import errors, http, i18n, links, querylog
+from . import errors, facts, http, i18n, links, querylog
 from .cache import AnswerCache, EntityCache, Memo
 from .clients import Clients, parse_networks
 from .fairness import Budgets, MeteredStore
@@ -92,6 +92,12 @@ class Publisher:
             served.leases += 1
             return served
 
+    def hold(self, served: Served) -> None:
+        """Lease ``served`` itself (not the current version): for work on a version in the
+        background, which must find its store open until it is done."""
+        with self._lock:
+            served.leases += 1
+
     def unlease(self, served: Served) -> None:
         with self._lock:
             served.leases -= 1
@@ -125,6 +131,7 @@ class Publisher:
             old.retired = True
             idle = old.leases == 0
         log.info("now serving version %s (was %s)", release.version, old.release.version)
+        facts.warm(self, self._served)
         if idle:
             old.store.close()
 
@@ -143,9 +150,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes * 3 + 1024, JSON_SORT_KEYS=False)
     release = open_current(settings.dist_dir)
     served = Served(release, store or open_store(settings, release))
-    app.extensions[EXTENSION] = Publisher(settings, served, AnswerCache(settings.cache_entries),
-                                          follow=store is None)
+    publisher = Publisher(settings, served, AnswerCache(settings.cache_entries),
+                          follow=store is None)
+    app.extensions[EXTENSION] = publisher
     querylog.install()
+    facts.warm(publisher, served)
 
     from . import admin, dataset, home, lists, metrics, network, queries, resources, sparql, vocabulary
 

@@ -11,14 +11,13 @@ from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, jsonify, render_template, request
 
-from .. import describe
 from ..errors import NotFound
 from ..formats import HTML
 from ..graph.metadata import DESCRIPTION, TITLE
 from ..graph.sources import turtle_files
 from ..queries import load_queries
 from ..reload import last_report
-from . import catalog, get_release, get_settings, get_store, http, remember
+from . import catalog, facts, get_release, get_settings, get_store, http
 from .catalogue import words
 from .i18n import LANGS, format_date, page_language, pick_text, with_lang
 from .jsonld import script_json
@@ -33,30 +32,15 @@ XML = "application/xml; charset=utf-8"
 HOME_EVENTS = 12  #: events the home page shows, the latest first
 
 
-def kind_counts() -> dict[str, int]:
-    store, base = get_store(), get_settings().base_iri
-    return remember("kind-counts", lambda: describe.kind_counts(store, base))
-
-
-def events() -> list[describe.Dated]:
-    store, base = get_store(), get_settings().base_iri
-    return remember("events", lambda: describe.events(store, base))
-
-
-def things() -> list[tuple[str, str]]:
-    store, base = get_store(), get_settings().base_iri
-    return remember("things", lambda: describe.things(store, base))
-
-
 @bp.route("/")
 def index():
     lang = page_language()
 
     def page() -> http.Body:
         store, settings, release = get_store(), get_settings(), get_release()
-        counts = kind_counts()
+        counts = facts.kind_counts()
         linker = request_linker(absolute=False)
-        every = events()
+        every = facts.events()
         dated = sorted((e for e in every if e.start), key=lambda e: e.start, reverse=True)
         undated = sorted((e for e in every if not e.start), key=lambda e: pick_text(e.names, "it"))
         shown = (dated + undated)[:HOME_EVENTS]  # the latest first; the list has them all
@@ -104,8 +88,8 @@ def site_pages() -> list[str]:
     pages = ["", "dataset", "ontology"]
     if turtle_files(settings.shapes_dir):
         pages.append("shapes")
-    pages += [f"doc/{kind}/" for kind in kind_counts()]
-    pages += [f"doc/{kind}/{slug}" for kind, slug in things()]
+    pages += [f"doc/{kind}/" for kind in facts.kind_counts()]
+    pages += [f"doc/{kind}/{slug}" for kind, slug in facts.things()]
     return pages
 
 

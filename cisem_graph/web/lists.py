@@ -3,9 +3,9 @@ counted, sorted, paged, filtered by the facets that fit it) and ``/search`` (thi
 
 Each has a JSON twin (``/doc.json``, ``/doc/{kind}.json``, ``/search.json``) and a kind's list a
 CSV one (``/doc/{kind}.csv``: every match, not a page, cells that a spreadsheet would run as a
-formula neutralised). A kind's things, labels and facet values are read from the store once per
-version (``remember``), in pages past the result cap; a request filters, sorts and pages that in
-memory, and the pipeline keeps the answer.
+formula neutralised). A kind's things, names and facet values are read from the store once per
+version (``facts.listing``); a request filters, sorts and pages that in memory, and the pipeline
+keeps the answer.
 """
 
 from __future__ import annotations
@@ -14,19 +14,18 @@ import csv
 import io
 import json
 import math
-from dataclasses import dataclass, field
 
 from flask import Blueprint, render_template, request, url_for
-from rdflib import Literal, URIRef
 
 from .. import describe
 from ..errors import BadParameter, NotFound
 from ..formats import HTML
-from ..namespaces import KINDS, thing_iri
-from . import get_settings, get_store, http, jsonld, remember
+from ..namespaces import KINDS
+from . import facts, get_settings, get_store, http, jsonld
 from .catalogue import term_label, words
-from .i18n import LANGS, asked_language, format_date, page_language, pick, this_page
-from .kinds import TABLE, YEAR, Facet, kind_name
+from .facts import Item, Listing
+from .i18n import LANGS, asked_language, format_date, page_language, pick, pick_text, this_page
+from .kinds import TABLE, Facet, kind_name
 from .links import Linker, request_linker
 from .page import linked_values
 from .params import page_number, search_text
@@ -42,59 +41,6 @@ CSV_TYPE = "text/csv; charset=utf-8; header=present"
 JSON_TYPE = "application/json; charset=utf-8"
 #: cells a spreadsheet would read as a formula (OWASP's list): prefixed with an apostrophe
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass
-class Item:
-    iri: str
-    labels: list[Literal]
-    date: str | None = None
-    facets: dict[str, list[str]] = field(default_factory=dict)
-
-
-@dataclass
-class Listing:
-    """One kind as read from the store for a version: its things and the names of facet values."""
-
-    items: list[Item]
-    value_labels: dict[str, list[Literal]]
-
-    def name(self, item: Item, lang: str) -> str:
-        label = pick(item.labels, lang)
-        return str(label) if label is not None else item.iri.rsplit("/", 1)[-1]
-
-
-def listing(kind: str) -> Listing:
-    store, base = get_store(), get_settings().base_iri
-    return remember("listing", lambda: read_listing(store, base, kind), kind)
-
-
-def read_listing(store, base: str, kind: str) -> Listing:
-    """A kind's things, labels, start dates and facet values: a few queries, each scanning one
-    predicate's triples."""
-    prefix = str(thing_iri(base, kind, ""))
-    spec = TABLE[kind]
-    items = {iri: Item(iri, labels) for iri, labels in describe.listing(store, prefix).items()}
-    if spec.dated or any(f.year for f in spec.facets):
-        for s, o in describe.values_of(store, prefix, YEAR.predicate):
-            if s in items and (items[s].date is None or str(o) < items[s].date):
-                items[s].date = str(o)
-    values: set[str] = set()
-    for facet in spec.facets:
-        if facet.year:
-            for item in items.values():
-                if item.date:
-                    item.facets.setdefault(facet.name, []).append(item.date[:4])
-            continue
-        for s, o in describe.values_of(store, prefix, facet.predicate):
-            if s in items and isinstance(o, URIRef):
-                item = items[s]
-                item.facets.setdefault(facet.name, []).append(str(o))
-                values.add(str(o))
-    labels = describe.annotations(store, [URIRef(v) for v in values]) if values else None
-    value_labels = {v: [o for p in describe.LABELS for o in labels.objects(URIRef(v), p)]
-                    for v in values} if labels is not None else {}
-    return Listing(sorted(items.values(), key=lambda i: i.iri), value_labels)
 
 
 # -- the request: filters, sort, page -------------------------------------------------------------
@@ -122,14 +68,18 @@ def chosen_sort(spec) -> str:
     return sort
 
 
+def name_of(item: Item, lang: str) -> str:
+    return pick_text(item.names, lang) or item.iri.rsplit("/", 1)[-1]
+
+
 def select(found: Listing, filters: dict[str, str], sort: str, lang: str) -> list[Item]:
     items = [i for i in found.items
              if all(value in i.facets.get(name, ()) for name, value in filters.items())]
     if sort.lstrip("-") == "date":  # things without a date last, whichever the direction
         dated = sorted((i for i in items if i.date), key=lambda i: (i.date, i.iri),
                        reverse=sort.startswith("-"))
-        return dated + sorted((i for i in items if not i.date), key=lambda i: found.name(i, lang))
-    return sorted(items, key=lambda i: (found.name(i, lang).casefold(), i.iri),
+        return dated + sorted((i for i in items if not i.date), key=lambda i: name_of(i, lang))
+    return sorted(items, key=lambda i: (name_of(i, lang).casefold(), i.iri),
                   reverse=sort.startswith("-"))
 
 
@@ -147,9 +97,8 @@ def facet_counts(found: Listing, items: list[Item], facet: Facet, lang: str, bas
         if facet.year:
             label = value
         else:
-            found_label = pick(found.value_labels.get(value, []), lang)
-            label = str(found_label) if found_label is not None else (
-                term_label(value, lang, base) or linker.curie(value))
+            label = (pick_text(found.value_names.get(value, {}), lang)
+                     or term_label(value, lang, base) or linker.curie(value))
         values.append({"value": value, "label": label, "count": count, "chosen": value == chosen,
                        "href": this_page(**{facet.name: "" if value == chosen else value},
                                          page="")})
@@ -164,8 +113,7 @@ def kinds():
     lang, twin = page_language(), request.path.endswith(".json")
 
     def produce() -> http.Body:
-        store, base = get_store(), get_settings().base_iri
-        counts = remember("kind-counts", lambda: describe.kind_counts(store, base))
+        counts = facts.kind_counts()
         found = [{"kind": kind, "name": kind_name(kind, lang), "count": counts[kind],
                   "href": url_for(".kind_list", kind=kind, lang=asked_language(), _external=twin)}
                  for kind in KINDS if counts.get(kind)]
@@ -188,7 +136,7 @@ def kind_list(kind: str, ext: str | None = None):
     filters, sort = chosen_filters(spec), chosen_sort(spec)
 
     def produce() -> http.Body:
-        found = listing(kind)
+        found = facts.listing(kind)
         items = select(found, filters, sort, lang)
         if ext == "csv":
             return csv_body(kind, found, items)
@@ -200,7 +148,7 @@ def kind_list(kind: str, ext: str | None = None):
         base = get_settings().base_iri
         facets = [facet_counts(found, items, f, lang, base, filters.get(f.name), linker)
                   for f in spec.facets]
-        rows = [row(found, item, lang, linker) for item in shown]
+        rows = [row(item, lang, linker) for item in shown]
         more = number < pages
         if ext == "json":
             return json_body({"kind": kind, "name": kind_name(kind, lang), "lang": lang,
@@ -220,11 +168,10 @@ def kind_list(kind: str, ext: str | None = None):
     return respond(lang, produce, ext == "json", csv_twin=ext == "csv", kind=kind)
 
 
-def row(found: Listing, item: Item, lang: str, linker: Linker) -> dict:
-    label = pick(item.labels, lang)
-    return {"iri": item.iri, "href": linker.href(item.iri), "name": found.name(item, lang),
-            "lang": label.language if label is not None else None, "date": item.date,
-            "when": format_when(item.date, lang)}
+def row(item: Item, lang: str, linker: Linker) -> dict:
+    shown = next((x for x in (lang, *LANGS, "") if item.names.get(x)), None)
+    return {"iri": item.iri, "href": linker.href(item.iri), "name": name_of(item, lang),
+            "lang": shown or None, "date": item.date, "when": format_when(item.date, lang)}
 
 
 def format_when(date: str | None, lang: str) -> str | None:
@@ -287,9 +234,8 @@ def csv_body(kind: str, found: Listing, items: list[Item]) -> http.Body:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["iri", *(f"name_{x}" for x in LANGS), "date", *(f.name for f in spec.facets)])
     for item in items:
-        names = [pick([lb for lb in item.labels if lb.language == x], x) for x in LANGS]
         writer.writerow([neutral(cell) for cell in (
-            item.iri, *(str(n) if n is not None else "" for n in names), item.date or "",
+            item.iri, *(item.names.get(x, "") for x in LANGS), item.date or "",
             *(" ".join(item.facets.get(f.name, ())) for f in spec.facets))])
     return http.Body(out.getvalue(), CSV_TYPE,
                      (("Content-Disposition", f'attachment; filename="cisem-{kind}.csv"'),))

@@ -25,7 +25,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from .. import network as net
 from ..errors import BadParameter
 from ..formats import HTML
-from . import get_release, get_settings, get_store, http, remember
+from . import facts, get_release, get_settings, get_store, http, remember
 from .catalogue import words
 from .i18n import DEFAULT_LANG, LANGS, asked_language, page_language
 from .kinds import kind_name
@@ -33,7 +33,7 @@ from .links import page_url
 
 bp = Blueprint("network", __name__)
 
-WIDTH, HEIGHT = 1000, 700
+WIDTH, HEIGHT = facts.WIDTH, facts.HEIGHT
 
 #: the static picture may run scripts of nobody: no script, styles inline only
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
@@ -43,13 +43,7 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
 
 def current(limit: int | None = None) -> tuple[net.Network, dict]:
     """The network of the served version and its layout (once per version and limit)."""
-    store, base, limit = get_store(), get_settings().base_iri, limit or asked_limit()
-
-    def build() -> tuple[net.Network, dict]:
-        network = net.build_network(store, base, limit)
-        return network, net.layout(network, WIDTH, HEIGHT)
-
-    return remember("network", build, limit)
+    return facts.network(limit or asked_limit())
 
 
 def asked_limit() -> int:

@@ -47,7 +47,7 @@ class CountingStore(Store):
 
 @pytest.fixture
 def counted(settings, dist_dir):
-    app_settings = settings.replace(dist_dir=dist_dir)
+    app_settings = settings.replace(dist_dir=dist_dir, warm_pages=False)  # count requests only
     store = CountingStore(open_store(app_settings, open_current(dist_dir)))
     yield create_app(app_settings, store=store), store
     store.close()
