@@ -24,11 +24,11 @@ from typing import TypeVar
 from flask import Flask, current_app, g, has_request_context, request
 
 from ..config import Settings
-from ..errors import CisemError
+from ..errors import BadParameter, CisemError
 from ..graph.version import CURRENT, DatasetVersion, open_current
 from ..store import open_store
 from ..store.base import Store
-from . import errors, facts, http, i18n, links, querylog
+from . import errors, facts, hosts, http, i18n, links, querylog
 from .cache import AnswerCache, EntityCache, Memo
 from .clients import Clients, parse_networks
 from .fairness import Budgets, MeteredStore
@@ -154,6 +154,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                           follow=store is None)
     app.extensions[EXTENSION] = publisher
     querylog.install()
+    app.wsgi_app = hosts.HostCheck(app.wsgi_app, settings, publisher.clients.is_trusted)
+    app.before_request(_refuse_foreign_host)
     facts.warm(publisher, served)
 
     from . import admin, dataset, home, lists, metrics, network, queries, resources, sparql, vocabulary
@@ -240,6 +242,13 @@ def get_settings() -> Settings:
 def remember(name: str, compute: Callable[[], T], *args: Hashable) -> T:
     """``compute()`` once per served version (and ``args``), kept on the app."""
     return get_publisher().memo.get((get_store().version, name, *args), compute)
+
+
+def _refuse_foreign_host() -> None:
+    """A Host this server does not answer for (``hosts``): 400, before any view runs."""
+    if request.environ.get(hosts.REFUSED_HOST):
+        raise BadParameter("This server does not answer for the host named in the request "
+                           "(setting allowed_hosts).", say="bad_host")
 
 
 def _frame() -> dict:

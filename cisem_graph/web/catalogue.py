@@ -118,6 +118,8 @@ WORDS: dict[str, dict[str, tuple[str, str]]] = {
                      "The page number must be a whole number from 1 to 10000."),
         "bad_search": ("Il testo da cercare è troppo lungo o contiene caratteri di controllo.",
                        "The search text is too long or contains control characters."),
+        "bad_host": ("Questo server non risponde per l’indirizzo indicato nella richiesta.",
+                     "This server does not answer for the host named in the request."),
         "no_page": ("Questo elenco non ha tante pagine.", "This list has fewer pages."),
         "bad_parameter": ("Un parametro della richiesta non è valido.",
                           "A parameter of the request is not valid."),

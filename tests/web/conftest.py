@@ -55,3 +55,22 @@ def hostile_app(hostile_build, make_app):
     app = make_app(hostile_build)
     yield app
     app.extensions["cisem_graph"].store.close()
+
+
+#: the hosts ``mirror_client`` answers for, besides the defaults (tests of links on the host asked)
+MIRROR_HOSTS = ("localhost", "lod.example.test", "dati.example.test", "example.test",
+                "mirror.example", "data.example.org")
+
+
+@pytest.fixture(scope="session")
+def mirror_app(settings, dist_dir, make_app):
+    """The shipped build served for several host names (``allowed_hosts``), over the test's store
+    kind: links, redirects and the sitemap follow the host that was asked."""
+    app = make_app(settings.replace(dist_dir=dist_dir, allowed_hosts=MIRROR_HOSTS))
+    yield app
+    app.extensions["cisem_graph"].store.close()
+
+
+@pytest.fixture
+def mirror_client(mirror_app):
+    return mirror_app.test_client()

@@ -161,8 +161,8 @@ def test_gzip_when_asked(client):
     assert "Accept-Encoding" in response.headers["Vary"]
 
 
-def test_links_follow_the_host_that_was_asked(client):
-    page = client.get("/network", base_url="http://mirror.example:8081").get_data(as_text=True)
+def test_links_follow_the_host_that_was_asked(mirror_client):
+    page = mirror_client.get("/network", base_url="http://mirror.example:8081").get_data(as_text=True)
     assert "https://w3id.org/cisem/doc/" not in page
-    data = json.loads(client.get("/network.json", base_url="http://mirror.example:8081").data)
+    data = json.loads(mirror_client.get("/network.json", base_url="http://mirror.example:8081").data)
     assert all(n["href"].startswith("/doc/") for n in data["nodes"])
