@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from .errors import DescriptionTooLarge
 from .namespaces import DCTERMS, KINDS, RDF, RDFS, SDO, SKOS, bind_prefixes
@@ -249,9 +250,9 @@ def listing(store: Store, prefix: str) -> dict[str, list[Literal]]:
     found: dict[str, list[Literal]] = {}
     for row in _select_all(store, LISTING.format(prefix=sparql_string(prefix),
                                                  labels=_values(LABELS))):
-        labels = found.setdefault(row["s"]["value"], [])
-        if row.get("label", {}).get("type") == "literal":
-            labels.append(_term(row["label"]))
+        labels = found.setdefault(str(row["s"]), [])
+        if isinstance(row.get("label"), Literal):
+            labels.append(row["label"])
     return found
 
 
@@ -265,7 +266,7 @@ def snippets(store: Store, iris) -> dict[str, list[Literal]]:
     found: dict[str, list[Literal]] = {}
     query = ANNOTATE.format(iris=_values(iris), predicates=_values(DESCRIPTIONS))
     for row in _select(store, query):
-        found.setdefault(row["s"]["value"], []).append(_term(row["o"]))
+        found.setdefault(str(row["s"]), []).append(row["o"])
     return found
 
 
@@ -274,17 +275,17 @@ def values_of(store: Store, prefix: str, predicate: str) -> list[tuple[str, Node
     scanning that predicate's triples only."""
     _check_iri(predicate)
     query = VALUES_OF.format(prefix=sparql_string(prefix), predicate=predicate)
-    return [(row["s"]["value"], _term(row["o"])) for row in _select_all(store, query)]
+    return [(str(row["s"]), row["o"]) for row in _select_all(store, query)]
 
 
-def _select_all(store: Store, query: str, page: int = 50_000) -> list[dict]:
+def _select_all(store: Store, query: str, page: int = 50_000) -> list[dict[str, Node]]:
     """Every row of ``query`` (ordered, so pages do not overlap), a page at a time."""
     page = min(page, store.settings.result_limit)
-    rows: list[dict] = []
+    rows: list[dict[str, Node]] = []
     offset = 0
     while True:
         found = _select(store, f"{query}\nLIMIT {page} OFFSET {offset}")
-        rows += found
+        rows += list(found)
         if len(found) < page:
             return rows
         offset += page

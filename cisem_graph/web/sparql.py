@@ -117,6 +117,7 @@ def editor_page(query: str | None, req: protocol.ProtocolRequest | None = None, 
     dataset = {"default-graph-uri": list(req.default_graphs), "named-graph-uri": list(
         req.named_graphs)} if req else {}
     config = {"prefixes": prefixes, "base": settings.base_iri, "root": request.url_root,
+              "link_query": linker.query,
               "endpoint": url_for("sparql.endpoint"), "lang": lang, "words": words,
               "examples": examples}
     html = render_template(

@@ -13,13 +13,11 @@ are left out: a story never says more than the data.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from .. import describe
-from ..formats import by_name
 from ..namespaces import SDO, XSD
 from ..store.base import Store
 from .catalogue import term_label, word
@@ -116,9 +114,8 @@ def build_story(store: Store, kind: str | None, iri: str, lang: str, linker) -> 
     query = story_query(kind or "", iri)
     if query is None:
         return []
-    answer = store.execute(store.prepare(query), by_name("json"))
-    rows = json.loads(answer.body)["results"]["bindings"]
-    things = {r[k]["value"] for r in rows for k in ("x", "org") if r.get(k, {}).get("type") == "uri"}
+    rows = list(store.select(query))
+    things = {str(r[k]) for r in rows for k in ("x", "org") if isinstance(r.get(k), URIRef)}
     labels = describe.annotations(store, [URIRef(t) for t in things]) if things else None
     base = linker.base
 
@@ -130,16 +127,14 @@ def build_story(store: Store, kind: str | None, iri: str, lang: str, linker) -> 
     # one value per thing and qualifier; a role's name in the page's language
     grouped: dict[tuple, list[dict]] = {}
     for row in rows:
-        key = tuple(row.get(k, {}).get("value") for k in ("line", "x", "org", "date", "end"))
+        key = tuple(str(row[k]) if k in row else None for k in ("line", "x", "org", "date", "end"))
         grouped.setdefault(key, []).append(row)
     by_line: dict[str, list[Value]] = {}
     for (line, *_), found in grouped.items():
-        notes = [describe._term(r["note"]) for r in found if "note" in r]
-        note = pick(notes, lang)
+        note = pick([r["note"] for r in found if isinstance(r.get("note"), Literal)], lang)
         row = {k: v for k, v in found[0].items() if k != "note"}
-        if note is not None:
-            row["note"] = {"value": str(note)}
-        by_line.setdefault(line, []).append(_value(row["x"], row, lang, linker, name, base))
+        by_line.setdefault(line, []).append(
+            _value(row, None if note is None else str(note), lang, linker, name, base))
     story = []
     for line in LAYOUTS[kind]:
         values = by_line.get(line.key)
@@ -150,21 +145,20 @@ def build_story(store: Store, kind: str | None, iri: str, lang: str, linker) -> 
     return story
 
 
-def _value(x: dict, row: dict, lang: str, linker, name, base: str) -> Value:
-    if x["type"] == "literal" and x.get("datatype", "").startswith(str(XSD)):
-        return _period(x["value"], row.get("end", {}).get("value"), lang)
-    if x["type"] != "uri":
-        return Value(x["value"], lang=x.get("xml:lang"))
-    iri = x["value"]
+def _value(row: dict, note: str | None, lang: str, linker, name, base: str) -> Value:
+    x, end = row["x"], str(row["end"]) if "end" in row else None
+    if isinstance(x, Literal) and x.datatype is not None and str(x.datatype).startswith(str(XSD)):
+        return _period(str(x), end, lang)
+    if not isinstance(x, URIRef):
+        return Value(str(x), lang=getattr(x, "language", None))
+    iri = str(x)
     term = term_label(iri, lang, base)
-    notes = []
-    if "note" in row:
-        notes.append(row["note"]["value"])
-    if row.get("org", {}).get("type") == "uri":
-        notes.append(name(row["org"]["value"]))
-    when = row.get("date", {}).get("value")
+    notes = [note] if note else []
+    if isinstance(row.get("org"), URIRef):
+        notes.append(name(str(row["org"])))
+    when = str(row["date"]) if "date" in row else None
     if when:
-        notes.append(_period(when, row.get("end", {}).get("value"), lang).text)
+        notes.append(_period(when, end, lang).text)
     return Value(term or name(iri), href=linker.term_href(iri) if term else linker.href(iri),
                  title=linker.curie(iri) if term else None, note=", ".join(notes) or None,
                  kind=linker.kind(iri), when=when)

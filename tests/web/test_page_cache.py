@@ -34,9 +34,13 @@ class CountingStore(Store):
     def prepare(self, text, *args):
         return self.store.prepare(text, *args)
 
-    def execute(self, prepared, fmt):
+    def execute(self, prepared, fmt, *, at_once=False):
         self.executed += 1
-        return self.store.execute(prepared, fmt)
+        return self.store.execute(prepared, fmt, at_once=at_once)
+
+    def evaluate(self, prepared):
+        self.executed += 1
+        return self.store.evaluate(prepared)
 
     def triple_count(self) -> int:
         return self.store.triple_count()
