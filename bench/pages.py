@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
 import sys
@@ -63,8 +62,8 @@ def sample_things(settings: Settings, per_kind: int) -> dict[str, list[str]]:
         found = {}
         for kind in KINDS_SHOWN:
             prefix = f"{settings.base_iri}id/{kind}/"
-            rows = store.select(f'SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}")) }} '
-                                f"ORDER BY ?s LIMIT {per_kind}")
+            rows = store.select(f'SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), '
+                                f'"{prefix}")) }} ORDER BY ?s LIMIT {per_kind}')
             found[kind] = [str(r["s"])[len(settings.base_iri) + 3:] for r in rows]
         return found
     finally:

@@ -204,7 +204,9 @@ def live_server(dist_dir):
                 deadline = time.monotonic() + 30
                 while True:
                     try:
-                        urllib.request.urlopen(url + "/health", timeout=1).read()
+                        # closed even when the read times out (a server still starting)
+                        with urllib.request.urlopen(url + "/health", timeout=1) as answer:
+                            answer.read()
                         break
                     except OSError:
                         if proc.poll() is not None:

@@ -63,7 +63,8 @@ class Publisher:
         self.settings = settings
         self.cache = cache
         self.memo = Memo()
-        self.pages = EntityCache(settings.cache_entries)  #: rendered pages and documents, by ETag
+        #: rendered pages and documents, by ETag (a sitemap of 50,000 URLs is ~20 MB: kept too)
+        self.pages = EntityCache(settings.cache_entries, 128 * 1024 * 1024, 48 * 1024 * 1024)
         self.segment = Segment(settings.runtime_dir)
         self.metrics = Metrics(self.segment)
         self.metrics.serving(served.release.version)
@@ -264,10 +265,11 @@ def _frame() -> dict:
 def _common_headers(response):
     publisher = get_publisher()
     publisher.metrics.request(request.blueprint, response.status_code)
-    for name, value in http.common_headers(publisher.settings.cors_origin, get_store().version,
+    headers = response.headers
+    for name, value in http.common_headers(publisher.settings.cors_origin, _served().store.version,
                                            request.method):
         if name == "X-Content-Type-Options":
-            response.headers.setdefault(name, value)
+            headers.setdefault(name, value)
         else:
-            response.headers[name] = value
+            headers[name] = value
     return response

@@ -96,5 +96,6 @@ class EntityCache(BoundedCache[Entity]):
     bounded like the answer cache; an entity counts twice its body, room for its gzip twin made at
     the first gzip request."""
 
-    def __init__(self, entries: int, max_bytes: int = 64 * 1024 * 1024) -> None:
-        super().__init__(entries, max_bytes, lambda entity: 2 * len(entity.body))
+    def __init__(self, entries: int, max_bytes: int = 64 * 1024 * 1024,
+                 max_entry_bytes: int = MAX_ENTRY_BYTES) -> None:
+        super().__init__(entries, max_bytes, lambda entity: 2 * len(entity.body), max_entry_bytes)

@@ -13,13 +13,12 @@ from flask import Blueprint, render_template, request, send_file
 from rdflib import URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID
 
-from .. import describe
 from ..errors import NotFound
 from ..formats import GRAPH_FORMATS, by_extension
 from ..graph.metadata import SPDX, VCARD
 from ..graph.version import CHECKSUMS
 from ..namespaces import dataset_iri
-from . import catalog, get_release, get_settings, get_store, http, release_modified, remember
+from . import catalog, facts, get_release, get_settings, get_store, http, release_modified
 from .catalogue import term_label, words
 from .documents import alternates, rdf_or_html
 from .i18n import pick_text
@@ -33,11 +32,6 @@ bp = Blueprint("dataset", __name__)
 @bp.route("/dataset.<ext>")
 def dataset(ext: str | None = None):
     return rdf_or_html("dataset", ext, catalog.description, page)
-
-
-def graph_sources() -> dict[str, dict]:
-    store = get_store()
-    return remember("graph-sources", lambda: describe.graph_sources(store))
 
 
 def page(lang: str) -> str:
@@ -71,7 +65,7 @@ def page(lang: str) -> str:
                 rows.append({**linker.link(term), "count": int(n)})
         return sorted(rows, key=lambda r: (-r["count"], r["text"]))
 
-    sources = graph_sources()
+    sources = facts.graph_sources()
     subsets = []
     for subset in graph.objects(ds, VOID.subset):
         if (subset, RDF.type, VOID.Linkset) in graph:

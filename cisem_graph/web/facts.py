@@ -21,7 +21,8 @@ from rdflib import URIRef
 from .. import describe
 from .. import network as net
 from ..errors import CisemError
-from ..namespaces import thing_iri
+from ..graph.sources import METADATA_GRAPH
+from ..namespaces import graph_iri, thing_iri
 from ..store.base import Store
 from .kinds import TABLE, YEAR
 
@@ -95,6 +96,9 @@ def build_network(store: Store, base: str, limit: int) -> tuple[net.Network, dic
 
 #: what a version's pages share: name → how to work it out from (store, base, *args)
 SHARED: dict[str, Callable[..., object]] = {
+    "metadata-graph": lambda store, base: describe.named_graph(
+        store, str(graph_iri(base, METADATA_GRAPH))),
+    "graph-sources": lambda store, base: describe.graph_sources(store),
     "kind-counts": describe.kind_counts,
     "events": describe.events,
     "things": describe.things,
@@ -134,6 +138,14 @@ def listing(kind: str) -> Listing:
     return _current("listing", kind)
 
 
+def metadata_graph():
+    return _current("metadata-graph")
+
+
+def graph_sources() -> dict[str, dict]:
+    return _current("graph-sources")
+
+
 def network(limit: int) -> tuple[net.Network, dict]:
     return _current("network", limit)
 
@@ -156,7 +168,7 @@ def warm(publisher: Publisher, served: Served) -> threading.Thread | None:
 def _warm(publisher: Publisher, served: Served) -> None:
     store, started = served.store, time.monotonic()
     try:
-        for name in ("kind-counts", "events"):
+        for name in ("kind-counts", "events", "metadata-graph", "graph-sources"):
             shared(publisher, store, name)
         for kind in shared(publisher, store, "kind-counts"):
             shared(publisher, store, "listing", kind)

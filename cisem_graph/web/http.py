@@ -235,8 +235,10 @@ EXPOSED = ("ETag, X-Dataset-Version, X-Result-Count, X-Result-Truncated, X-Resul
            "Retry-After")
 
 
-def common_headers(cors_origin: str | None, version: str, method: str) -> list[tuple[str, str]]:
-    """Headers of every answer: the dataset version, ``nosniff``, and CORS when configured."""
+@lru_cache(maxsize=64)
+def common_headers(cors_origin: str | None, version: str, method: str) -> tuple[tuple[str, str], ...]:
+    """Headers of every answer: the dataset version, ``nosniff``, and CORS when configured (the
+    same few combinations again and again: memoised)."""
     headers = [("X-Content-Type-Options", "nosniff"), ("X-Dataset-Version", version)]
     if cors_origin:
         headers += [("Access-Control-Allow-Origin", cors_origin),
@@ -245,7 +247,7 @@ def common_headers(cors_origin: str | None, version: str, method: str) -> list[t
             headers += [("Access-Control-Allow-Methods", "GET, POST, HEAD, OPTIONS"),
                         ("Access-Control-Allow-Headers", "Accept, Content-Type, If-None-Match"),
                         ("Access-Control-Max-Age", "86400")]
-    return headers
+    return tuple(headers)
 
 
 def gzip_file(path: Path) -> Iterator[bytes]:
@@ -280,11 +282,7 @@ def send(result: Reply):
     """A werkzeug response for a ``Reply``."""
     from flask import Response
 
-    response = Response(result.body, status=result.status)
-    response.headers.clear()
-    for name, value in result.headers:
-        response.headers.add(name, value)
-    return response
+    return Response(result.body, status=result.status, headers=result.headers)
 
 
 def request_reply(entity: Entity) -> Reply:

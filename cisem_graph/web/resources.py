@@ -20,7 +20,7 @@ from rdflib import Dataset, URIRef
 from .. import describe
 from ..errors import NotFound
 from ..formats import DOCUMENT_FORMATS, HTML, Format, by_extension
-from ..namespaces import KINDS, RDF, RDFS, graph_iri, thing_iri
+from ..namespaces import KINDS, RDF, RDFS, bind_prefixes, graph_iri, thing_iri
 from ..store.base import Store
 from . import get_settings, get_store, http, jsonld
 from .catalogue import term_label, words
@@ -136,30 +136,36 @@ def document(iri: str, fmt: Format | None, load: Loader, path: str) -> Response:
         description = load(get_store(), iri, get_settings().base_iri)
         if not any(len(g) for g in description.graphs()):
             raise NotFound(NO_THING, say="no_thing")
+        headers = [("Link", http.link_alternates((here(f"{path}.{f.extension}"), f.media_type)
+                                                 for f in DOCUMENT_FORMATS))]
+        if negotiated:
+            args = {"lang": lang} if lang else {}
+            headers.append(("Content-Location", here(f"{path}.{fmt.extension}", **args)))
+        if lang:
+            headers.append(("Content-Language", lang))
         if fmt is HTML:
             return http.Body(resource_page(iri, description, lang or "it", number, path),
-                             HTML.content_type)
-        return http.Body(serialize(description, fmt), fmt.content_type)
+                             HTML.content_type, tuple(headers))
+        return http.Body(serialize(description, fmt), fmt.content_type, tuple(headers))
 
-    headers = [("Link", http.link_alternates((here(f"{path}.{f.extension}"), f.media_type)
-                                             for f in DOCUMENT_FORMATS))]
-    if negotiated:
-        args = {"lang": lang} if lang else {}
-        headers.append(("Content-Location", here(f"{path}.{fmt.extension}", **args)))
-    if lang:
-        headers.append(("Content-Language", lang))
+    # the headers only a representation made needs are made with it, once: a page asked again
+    # costs its lookup in the page cache
     vary = "Accept, Accept-Language" if negotiated else ("Accept-Language" if lang else "")
     return http.respond((fmt.name, lang, number if fmt is HTML else None, PAGE_SIZE), produce,
-                        vary_on=vary, headers=tuple(headers))
+                        vary_on=vary)
 
 
 def serialize(description: Dataset, fmt: Format) -> bytes:
-    """Exactly the description: with its graphs (TriG, N-Quads) or as one graph."""
+    """Exactly the description: with its graphs (TriG, N-Quads) or as one graph, written with the
+    project's prefixes."""
+    base = get_settings().base_iri
     if fmt.dataset:
+        bind_prefixes(description, base)
         return description.serialize(format=fmt.rdflib, encoding="utf-8")
     graph = describe.flatten(description)
     if fmt.name == "jsonld":
-        return jsonld.linked_data(graph, get_settings().base_iri)
+        return jsonld.linked_data(graph, base)
+    bind_prefixes(graph, base)
     return graph.serialize(format=fmt.rdflib, encoding="utf-8")
 
 
