@@ -73,12 +73,6 @@ ANNOTATE = """SELECT ?s ?p ?o WHERE {{
   VALUES ?s {{ {iris} }} ?s ?p ?o FILTER(?p IN ({predicates}))
 }}"""
 
-MEMBERS = """SELECT ?s ?label WHERE {{
-  {{ SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix})) }}
-    ORDER BY ?s LIMIT {limit} OFFSET {offset} }}
-  OPTIONAL {{ ?s ?lp ?label FILTER(?lp IN ({labels})) }}
-}}"""
-
 KIND_COUNTS = """SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {{
   ?s a ?type FILTER(STRSTARTS(STR(?s), {prefix}))
   BIND(STRBEFORE(STRAFTER(STR(?s), {prefix}), "/") AS ?kind)
@@ -192,13 +186,6 @@ def incoming(store: Store, iri: str, *, limit: int, offset: int) -> list[Linked]
     query = INCOMING.format(iri=iri, labels=_listed(LABELS), limit=int(limit) + 1,
                             offset=int(offset))
     return _grouped(_select(store, query), with_predicate=True)
-
-
-def members(store: Store, prefix: str, *, limit: int, offset: int) -> list[Linked]:
-    """Subjects whose IRI starts with ``prefix`` (one kind), in IRI order, ``limit + 1`` of them."""
-    query = MEMBERS.format(prefix=sparql_string(prefix), labels=_listed(LABELS),
-                           limit=int(limit) + 1, offset=int(offset))
-    return _grouped(_select(store, query))
 
 
 def kind_counts(store: Store, base: str) -> dict[str, int]:

@@ -63,6 +63,7 @@ class Publisher:
         self.settings = settings
         self.cache = cache
         self.memo = Memo()
+        self.warming: threading.Thread | None = None  #: the warm-up of the version served
         #: rendered pages and documents, by ETag (a sitemap of 50,000 URLs is ~20 MB: kept too)
         self.pages = EntityCache(settings.cache_entries, 128 * 1024 * 1024, 48 * 1024 * 1024)
         self.segment = Segment(settings.runtime_dir)
@@ -132,7 +133,7 @@ class Publisher:
             old.retired = True
             idle = old.leases == 0
         log.info("now serving version %s (was %s)", release.version, old.release.version)
-        facts.warm(self, self._served)
+        self.warming = facts.warm(self, self._served)
         if idle:
             old.store.close()
 
@@ -157,7 +158,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     querylog.install()
     app.wsgi_app = hosts.HostCheck(app.wsgi_app, settings, publisher.clients.is_trusted)
     app.before_request(_refuse_foreign_host)
-    facts.warm(publisher, served)
+    publisher.warming = facts.warm(publisher, served)
 
     from . import admin, dataset, home, lists, metrics, network, queries, resources, sparql, vocabulary
 

@@ -171,11 +171,7 @@ def kind_list(kind: str, ext: str | None = None):
 def row(item: Item, lang: str, linker: Linker) -> dict:
     shown = next((x for x in (lang, *LANGS, "") if item.names.get(x)), None)
     return {"iri": item.iri, "href": linker.href(item.iri), "name": name_of(item, lang),
-            "lang": shown or None, "date": item.date, "when": format_when(item.date, lang)}
-
-
-def format_when(date: str | None, lang: str) -> str | None:
-    return format_date(date, lang) if date else None
+            "lang": shown or None, "date": item.date, "when": format_date(item.date, lang)}
 
 
 @bp.route("/search.json")

@@ -42,6 +42,10 @@ ROLES_OF_PERSON = """{{ <T> schema:memberOf ?r . ?r schema:roleName ?note
     OPTIONAL {{ ?r schema:endDate ?end }} }}
   UNION {{ ?r schema:editor <T> . ?r schema:roleName ?note . ?x schema:editor ?r }}"""
 
+#: events a person or an organization spoke at
+TOOK_PART = Line("took_part", SDO.performer,
+                 "?x schema:performer <T> OPTIONAL { ?x schema:startDate ?date }")
+
 LAYOUTS: dict[str, tuple[Line, ...]] = {
     "event": (
         Line("when", SDO.startDate, "<T> schema:startDate ?x OPTIONAL { <T> schema:endDate ?end }",
@@ -70,15 +74,13 @@ LAYOUTS: dict[str, tuple[Line, ...]] = {
         Line("founders", SDO.founder, "<T> schema:founder ?x"),
         Line("organized", SDO.organizer,
              "?x schema:organizer <T> OPTIONAL { ?x schema:startDate ?date }"),
-        Line("took_part", SDO.performer,
-             "?x schema:performer <T> OPTIONAL { ?x schema:startDate ?date }"),
+        TOOK_PART,
         Line("topics", SDO.knowsAbout, "<T> schema:knowsAbout ?x"),
     ),
     "person": (
         Line("roles", SDO.memberOf, ROLES_OF_PERSON),
         Line("affiliation", SDO.affiliation, "<T> schema:affiliation ?x"),
-        Line("took_part", SDO.performer,
-             "?x schema:performer <T> OPTIONAL { ?x schema:startDate ?date }"),
+        TOOK_PART,
     ),
     "place": (
         Line("in", SDO.containedInPlace, "<T> schema:containedInPlace ?x"),

@@ -7,46 +7,16 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from counting import CountingStore
 
 from cisem_graph.graph.version import open_current
 from cisem_graph.store import open_store
-from cisem_graph.store.base import Store
 from cisem_graph.web import create_app
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 PAGES = ["/", "/doc/event/", "/doc/event/impresa-sociale-di-inserimento-lavorativo",
          "/doc/organization/cisem.ttl", "/queries/event-speakers", "/network", "/dataset",
          "/search?q=cisem"]
-
-
-class CountingStore(Store):
-    """The real store, counting the queries it runs."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.settings = store.settings
-        self.executed = 0
-
-    @property
-    def version(self) -> str:
-        return self.store.version
-
-    def prepare(self, text, *args):
-        return self.store.prepare(text, *args)
-
-    def execute(self, prepared, fmt, *, at_once=False):
-        self.executed += 1
-        return self.store.execute(prepared, fmt, at_once=at_once)
-
-    def evaluate(self, prepared):
-        self.executed += 1
-        return self.store.evaluate(prepared)
-
-    def triple_count(self) -> int:
-        return self.store.triple_count()
-
-    def close(self) -> None:
-        self.store.close()
 
 
 @pytest.fixture
