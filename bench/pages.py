@@ -117,13 +117,22 @@ def first_requests(base: str, paths: list[str]) -> dict[str, tuple[int, float]]:
 
 
 def rates(base: str, paths: list[str], connections: int, seconds: float, tmp: Path) -> dict[str, dict]:
+    """Each page's cached rate beside ``/health``'s, measured right before it (the machine is
+    shared: a baseline from minutes earlier would compare different loads)."""
     found = {}
-    for path in ["/health", *paths]:
+    file = tmp / "paths.txt"
+    for path in paths:
         get(base, path)  # rendered and cached before the clock starts
-        file = tmp / "paths.txt"
-        file.write_text(path + "\n")
-        found[path] = wrk(base, file, connections, seconds, 0, accept=BROWSER)
+        cells = {}
+        for probe in ("/health", path):
+            file.write_text(probe + "\n")
+            cells[probe] = wrk(base, file, connections, seconds, 0, accept=BROWSER)
+        found[path] = cells
     return found
+
+
+def rate(cell: dict) -> float:
+    return cell["requests"] / (cell["duration_us"] / 1e6)
 
 
 def render_times(settings: Settings, things: dict[str, list[str]]) -> list[float]:
@@ -175,19 +184,21 @@ def main(argv: list[str] | None = None) -> int:
             first_cold = first_requests(cold.base, paths)
         finally:
             cold.stop()
-    health = cached["/health"]["requests"] / (cached["/health"]["duration_us"] / 1e6)
-    say(f"wrk -c {args.connections} -d {args.seconds:g}s, Accept: text/html; `/health`: "
-        f"{health:,.0f} req/s\n")
-    say("| page | first (warmed) ms | first (cold) ms | cached req/s | × /health | p50 ms |")
-    say("| --- | ---: | ---: | ---: | ---: | ---: |")
+    healths = [rate(cached[path]["/health"]) for path in paths]
+    say(f"wrk -c {args.connections} -d {args.seconds:g}s per cell, Accept: text/html; each page "
+        f"right after `/health` (median {statistics.median(healths):,.0f} req/s)\n")
+    say("| page | first (warmed) ms | first (cold) ms | cached req/s | /health req/s | ratio | p50 ms |")
+    say("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    ratios = []
     for path in paths:
-        cell = cached[path]
-        rate = cell["requests"] / (cell["duration_us"] / 1e6)
+        cell, health = cached[path][path], rate(cached[path]["/health"])
+        ratios.append(rate(cell) / health)
         ws, wt = first_warm[path]
         cs, ct = first_cold[path]
         status = "" if ws == cs == 200 else f" ({ws}/{cs})"
-        say(f"| `{path}`{status} | {wt * 1000:,.0f} | {ct * 1000:,.0f} | {rate:,.0f} | "
-            f"{rate / health:.2f} | {cell['p50_us'] / 1000:.1f} |")
+        say(f"| `{path}`{status} | {wt * 1000:,.0f} | {ct * 1000:,.0f} | {rate(cell):,.0f} | "
+            f"{health:,.0f} | {ratios[-1]:.2f} | {cell['p50_us'] / 1000:.1f} |")
+    say(f"\nratio to /health: median {statistics.median(ratios):.2f}, lowest {min(ratios):.2f}")
     times = sorted(render_times(settings, things))
     say(f"\nresource pages rendered with no cache (in-process, {len(times)} pages of "
         f"{', '.join(KINDS_SHOWN)}): p50 {statistics.median(times) * 1000:.1f} ms, "

@@ -174,6 +174,7 @@ def _warm(publisher: Publisher, served: Served) -> None:
             shared(publisher, store, "listing", kind)
         shared(publisher, store, "network", net.LIMIT)
         shared(publisher, store, "things")
+        store.triple_count()  # the home page says it; the store keeps it once counted
         log.info("version %s warmed up in %.1f s", store.version, time.monotonic() - started)
     except CisemError as exc:
         log.warning("warming version %s up stopped: %s", store.version, exc.message)
