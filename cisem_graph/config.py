@@ -83,6 +83,13 @@ SETTINGS: tuple[Setting, ...] = (
             "(dct:identifier of the publisher, as DCAT-AP_IT asks)"),
     Setting("contact_email", None, "Contact address for the dataset (dcat:contactPoint; "
             "none when unset)"),
+    Setting("public_url", None, "The site's public root (https://data.example.org/): every absolute "
+            "URL is written with it, whatever Host a request names"),
+    Setting("allowed_hosts", (), "Host names a request may name (space-separated; .example.org takes "
+            "its subdomains too); any other Host is a 400 (default: the base IRI's host, localhost, "
+            "127.0.0.1, ::1)"),
+    Setting("warm_pages", True, "Work out what the pages share (counts, lists, the network) in the "
+            "background when a version is opened, so their first reader does not wait"),
     Setting("sitemap_limit", 50_000, "Most URLs in one sitemap file; more make a sitemap index"),
     Setting("import_max_bytes", 20_000_000, "Largest spreadsheet `cisem-graph import` reads, in bytes "
             "(checked before parsing)"),
@@ -148,6 +155,9 @@ class Settings:
     publisher_url: str | None = None
     publisher_identifier: str | None = None
     contact_email: str | None = None
+    public_url: str | None = None
+    allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
+    warm_pages: bool = True
     sitemap_limit: int = 50_000
     import_max_bytes: int = 20_000_000
     store_query_url: str | None = None
@@ -192,6 +202,8 @@ class Settings:
             raise ConfigError("store_check_interval must be positive")
         if self.sitemap_limit < 1:
             raise ConfigError(f"sitemap_limit must be at least 1: {self.sitemap_limit!r}")
+        if self.public_url and not self.public_url.startswith(("https://", "http://")):
+            raise ConfigError(f"public_url must be an http(s) URL: {self.public_url!r}")
         if self.publisher_url and not self.publisher_url.startswith(("https://", "http://")):
             raise ConfigError(f"publisher_url must be an http(s) URL: {self.publisher_url!r}")
         if (self.publisher_url or self.publisher_identifier) and not self.publisher_name:
@@ -248,7 +260,8 @@ def _coerce(setting: Setting, raw: str) -> Any:
     try:
         if name in _PATH_SETTINGS:
             return Path(raw)
-        if name in ("service_allowlist", "trusted_proxies", "cache_ban_urls", "store_replica_urls"):
+        if name in ("service_allowlist", "trusted_proxies", "allowed_hosts", "cache_ban_urls",
+                    "store_replica_urls"):
             return tuple(raw.split())
         if isinstance(default, bool):
             return raw.lower() in {"1", "true", "yes", "on"}

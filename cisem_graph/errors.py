@@ -156,6 +156,13 @@ class NotFound(CisemError):
     title = "Not found"
 
 
+class BadParameter(CisemError):
+    """A parameter of a page request outside what the page allows (a page number, a sort)."""
+
+    status = 400
+    title = "Bad request"
+
+
 class QueryAborted(CisemError):
     """The isolated process running a query died (a crash in the engine); the server lives on."""
 

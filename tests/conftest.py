@@ -26,7 +26,10 @@ SOURCE_TEXT = PROJECT_ROOT / "sources" / "press-release-2021-06-cisem-webinar.it
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings()
+    """The defaults, but no warm-up of pages in the background: a test's app is closed under it
+    (the store's connections with it) while it may still be at work. ``test_facts_warm.py`` tests
+    the warm-up itself; the live servers warm up as deployed."""
+    return Settings(warm_pages=False)
 
 
 @pytest.fixture(scope="session")
@@ -245,7 +248,9 @@ def live_server(dist_dir):
                 deadline = time.monotonic() + 30
                 while True:
                     try:
-                        urllib.request.urlopen(url + "/health", timeout=1).read()
+                        # closed even when the read times out (a server still starting)
+                        with urllib.request.urlopen(url + "/health", timeout=1) as answer:
+                            answer.read()
                         break
                     except OSError:
                         if proc.poll() is not None:

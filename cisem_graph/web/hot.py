@@ -23,11 +23,12 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import CisemError, NotAcceptable, NotAtOnce
+from ..errors import CisemError, NotAcceptable, NotAtOnce, QueryError
 from ..formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format
+from ..queries import explain
 from ..store.base import Answer, PreparedQuery, Store
 from . import answers, http, protocol, querylog
-from .cache import BoundedCache
+from .cache import EntityCache
 from .fairness import MeteredStore
 from .http import Entity, Reply
 
@@ -59,15 +60,6 @@ class Handoff(Exception):
     def __init__(self, error: CisemError | None = None) -> None:
         super().__init__(error)
         self.error = error
-
-
-class EntityCache(BoundedCache[Entity]):
-    """Entities of answered GETs by raw request (version, query string, ``Accept``), bounded like
-    the answer cache; an entity counts twice its body, room for its gzip twin made at the first
-    gzip request."""
-
-    def __init__(self, entries: int, max_bytes: int = 64 * 1024 * 1024) -> None:
-        super().__init__(entries, max_bytes, lambda entity: 2 * len(entity.body))
 
 
 @dataclass
@@ -121,7 +113,7 @@ class HotPath:
             return pending
         except CisemError as exc:
             _log(f"{exc.status} {exc.title}", started, None)
-            raise Handoff(exc) from None
+            raise Handoff(self._explained(exc, request)) from None
         finally:
             if served is not None:
                 publisher.unlease(served)
@@ -133,7 +125,7 @@ class HotPath:
                                 pending.negotiated, pending.started)
         except CisemError as exc:
             _log(f"{exc.status} {exc.title}", pending.started, None)
-            raise Handoff(exc) from None
+            raise Handoff(self._explained(exc, pending.request)) from None
         finally:
             self.publisher.unlease(pending.served)
 
@@ -141,6 +133,18 @@ class HotPath:
         """``begin`` and, if need be, ``finish`` in this thread (tests, callers without a loop)."""
         started = self.begin(request)
         return started if isinstance(started, Reply) else self.finish(started)
+
+    def _explained(self, exc: CisemError, request: Request) -> CisemError:
+        """An undeclared prefix said as the ``PREFIX`` line to add, as the view says it."""
+        if not isinstance(exc, QueryError):
+            return exc
+        try:
+            text = protocol.read_raw(request.method, request.query_string,
+                                     _mimetype(request.content_type), len(request.body),
+                                     request.body, self.settings.max_request_bytes).query
+        except CisemError:
+            return exc
+        return explain(exc, text or "", self.settings.base_iri)
 
     def _store(self, served: Served, request: Request) -> Store:
         publisher = self.publisher

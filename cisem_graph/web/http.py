@@ -264,8 +264,10 @@ EXPOSED = ("ETag, X-Dataset-Version, X-Result-Count, X-Result-Truncated, X-Resul
            "Retry-After")
 
 
-def common_headers(cors_origin: str | None, version: str, method: str) -> list[tuple[str, str]]:
-    """Headers of every answer: the dataset version, ``nosniff``, and CORS when configured."""
+@lru_cache(maxsize=64)
+def common_headers(cors_origin: str | None, version: str, method: str) -> tuple[tuple[str, str], ...]:
+    """Headers of every answer: the dataset version, ``nosniff``, and CORS when configured (the
+    same few combinations again and again: memoised)."""
     headers = [("X-Content-Type-Options", "nosniff"), ("X-Dataset-Version", version)]
     if cors_origin:
         headers += [("Access-Control-Allow-Origin", cors_origin),
@@ -274,7 +276,7 @@ def common_headers(cors_origin: str | None, version: str, method: str) -> list[t
             headers += [("Access-Control-Allow-Methods", "GET, POST, HEAD, OPTIONS"),
                         ("Access-Control-Allow-Headers", "Accept, Content-Type, If-None-Match"),
                         ("Access-Control-Max-Age", "86400")]
-    return headers
+    return tuple(headers)
 
 
 def gzip_file(path: Path) -> Iterator[bytes]:
@@ -309,11 +311,7 @@ def send(result: Reply):
     """A werkzeug response for a ``Reply``."""
     from flask import Response
 
-    response = Response(result.body, status=result.status)
-    response.headers.clear()
-    for name, value in result.headers:
-        response.headers.add(name, value)
-    return response
+    return Response(result.body, status=result.status, headers=result.headers)
 
 
 def request_reply(entity: Entity) -> Reply:
@@ -339,27 +337,34 @@ def respond(parts: tuple[object, ...], produce: Produce, *, vary_on: str = "",
     """The pipeline for a representation of the served version.
 
     ``parts`` name the representation besides the version, host, path and query (format,
-    language…). A client that holds it gets 304 before anything is produced; otherwise
-    ``produce`` makes the body and ``reply`` negotiates the encoding. ``Last-Modified`` is when
-    the version was written: everything served is derived from it. ``cache_control``: the
+    language…): together they are its ETag and its key in the app's page cache. A client that
+    holds it gets 304 before anything is produced; a representation made before is served from
+    the cache (a version never changes, so neither does what was rendered from it); otherwise
+    ``produce`` makes the body once. ``reply`` then negotiates the encoding (the gzip body is kept
+    with the entity). ``Last-Modified`` is when the version was written. ``cache_control``: the
     settings' policy unless given.
     """
     from flask import request
 
-    from . import get_settings, get_store, release_modified
+    from . import get_publisher, get_settings, get_store, release_modified
 
     if cache_control is None:
         cache_control = settings_policy(get_settings())
 
     last_modified = release_modified()
-    etag = make_etag(get_store().version, request.host_url, request.path,
+    etag = make_etag(get_store().version, request.url_root, request.path,
                      request.query_string.decode("latin-1"), *parts)
     vary_value = vary(vary_on)
     tag = request_held(etag, last_modified)
     if tag is not None:
         return send(Reply(304, [*validator_headers(tag, vary_value, last_modified, cache_control),
                                 *headers]))
-    made = produce()
-    entity = Entity(made.data(), made.content_type, etag, made.status, vary_on,
-                    (*headers, *made.headers), last_modified, cache_control)
+    pages = get_publisher().pages
+    entity = pages.get(etag)
+    if entity is None:
+        made = produce()
+        entity = Entity(made.data(), made.content_type, etag, made.status, vary_on,
+                        (*headers, *made.headers), last_modified, cache_control)
+        if made.status == 200:
+            pages.put(etag, entity)
     return send(request_reply(entity))

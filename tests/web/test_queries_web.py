@@ -18,6 +18,7 @@ from rdflib.namespace import RDFS
 from rdflib.query import Result
 
 from cisem_graph.config import PROJECT_ROOT
+from cisem_graph.web.queries import SHOWN
 
 BASE = "https://w3id.org/cisem/"
 ID = f"{BASE}id/"
@@ -133,8 +134,12 @@ def test_each_query_has_a_page_in_both_languages(client, listing, name, lang):
     assert page.lang == lang
     assert query["title"][lang] in page.all_text and query["description"][lang] in page.all_text
     assert query["query"] in page.all_text  # the SPARQL as it runs
-    assert page.rows == int(response.headers["X-Result-Count"]) >= 1
-    editor = [a for a in page.links if urlsplit(a).path == "/sparql" and urlsplit(a).query]
+    count = int(response.headers["X-Result-Count"])
+    assert count >= 1 and page.rows == min(count, SHOWN)  # a page shows the first SHOWN rows
+    assert (count > SHOWN) == (f"the first {SHOWN} shown here" in html or
+                               f"qui le prime {SHOWN}" in html)
+    editor = [a for a in page.links if urlsplit(a).path == "/sparql"
+              and "query" in parse_qs(urlsplit(a).query)]
     assert editor and parse_qs(urlsplit(editor[0]).query)["query"] == [query["query"]]
     for parameter in query["parameters"]:
         assert f'name="{parameter["name"]}"' in html
