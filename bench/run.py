@@ -578,8 +578,8 @@ def report(cells: list[dict], infos: list[dict], meta: dict) -> str:
                   + ", ".join(f"{w} {share:.0%}" for w, share in lanes.items()) + "."]
     lines += ["", "## Answer checks (first query of each workload against pyoxigraph in-process)", ""]
     for info in infos:
-        if info.get("failed"):
-            lines.append(f"- {info['server']}: FAILED: {info['failed']}")
+        if info.get("failed") or "ready_s" not in info:
+            lines.append(f"- {info['server']}: FAILED: {info.get('failed', 'did not start')}")
         else:
             lines.append(f"- {info['server']} (ready {info['ready_s']} s): "
                          + ", ".join(f"{k}: {v}" for k, v in info["checks"].items()))
