@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import QueryError
 from ..formats import Format
+from . import bounded, guards
+from .guards import ASK, CONSTRUCT, DESCRIBE, SELECT
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
 
     from ..config import Settings
 
-SELECT, ASK, CONSTRUCT, DESCRIBE = "SELECT", "ASK", "CONSTRUCT", "DESCRIBE"
 GRAPH_FORMS = (CONSTRUCT, DESCRIBE)
 #: where a query ran: the serving process, a query process, a remote store
 FAST, ISOLATED, REMOTE = "fast", "isolated", "remote"
@@ -164,8 +165,6 @@ class Store(ABC):
         graphs win over the query's FROM / FROM NAMED. On a store with a fast lane, a query on
         the published dataset is marked ``bounded`` when ``store.bounded`` proves it.
         """
-        from . import bounded, guards  # guards reads this module's form names
-
         info = guards.check(text, self.settings, default_graphs, named_graphs)
         if default_graphs or named_graphs:
             return PreparedQuery(text, info.form, tuple(default_graphs or ()),
