@@ -55,12 +55,12 @@ from .config import Settings
 from .errors import ConfigError, PushFailed, StoreUnavailable
 from .graph.version import DatasetVersion
 from .progress import bar
+from .store.client import basic_authorization
 from .store.remote import (
     MERGE_PREFIX,
     PUBLICATION,
     STAGING_PREFIX,
     Publication,
-    basic_authorization,
     merge_graph,
 )
 

@@ -23,7 +23,7 @@ gives the triple count), so the list is fixed with the version and costs no quer
 
 Answers are asked as SPARQL JSON results (SELECT/ASK) or N-Triples (CONSTRUCT/DESCRIBE), parsed
 with pyoxigraph and rewritten by ``store.results``, so formats, the result cap and the truncated
-flag are exactly the embedded store's. Connections are kept alive per thread (``http.client``:
+flag are exactly the embedded store's. Connections are kept alive per thread (``store.client``:
 a lookup costs 0.76 ms against SPARQLWrapper's 2.1 ms, ``bench/remote_client.py``). As with the
 embedded store's query processes, at most ``query_processes`` store calls run at once and
 ``max_pending`` wait; a call the store goes on with after our time-out keeps its slot until the
@@ -32,12 +32,10 @@ store stops (``_await_store``).
 
 from __future__ import annotations
 
-import base64
 import http.client
 import logging
 import re
 import threading
-import time
 import traceback
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -56,12 +54,12 @@ from ..errors import (
     QueryError,
     StoreTimeout,
     StoreUnavailable,
-    StoreUnreachable,
 )
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..namespaces import project_prefixes
 from . import virtuoso
 from .base import ASK, DESCRIBE, REMOTE, SELECT, Answer, PreparedQuery, Rows, Store, Triples
+from .client import HttpClient, TimedOut
 from .results import write_boolean, write_solutions, write_triples
 from .terms import read_answer
 from .worker import syntax_error
@@ -81,13 +79,6 @@ DRAIN_LIMIT = 300.0
 
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
-
-
-def basic_authorization(user: str | None, password: str | None) -> str | None:
-    """The ``Authorization`` header for HTTP Basic credentials (``None`` without a user)."""
-    if not user:
-        return None
-    return "Basic " + base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
 
 
 #: a version's merge graph is named with this and the version
@@ -145,29 +136,6 @@ def published_graphs(nquads_path) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def _bound(conn: http.client.HTTPConnection, deadline: float) -> None:
-    """Let the next socket wait last no longer than what remains until the deadline."""
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise TimeoutError
-    if conn.sock is not None:
-        conn.sock.settimeout(remaining)
-
-
-def _read(conn: http.client.HTTPConnection, response: http.client.HTTPResponse,
-          deadline: float) -> bytes:
-    """The whole body, by the deadline: the socket time-out bounds each wait, this the sum (a
-    store sending a byte a second would otherwise never time out)."""
-    parts = []
-    while True:
-        _bound(conn, deadline)
-        chunk = response.read1(65536)  # what arrived, not a full buffer
-        if not chunk:
-            parts.append(response.read())  # nothing left: marks the response done
-            return b"".join(parts)
-        parts.append(chunk)
-
-
 class _Slots:
     """At most ``size`` store calls running and ``max_pending`` waiting (as the embedded store's
     query processes): beyond, or after ``timeout`` seconds of waiting, ``Overloaded``."""
@@ -211,13 +179,6 @@ def _readable() -> Iterator[None]:
     except SyntaxError as exc:
         traceback.clear_frames(exc.__traceback__)
         raise StoreUnavailable(f"The store sent an answer that cannot be read ({exc}).") from None
-
-
-class _TimedOut(Exception):
-    """The store did not answer in time; carries the connection it is still working on."""
-
-    def __init__(self, conn: http.client.HTTPConnection) -> None:
-        self.conn = conn
 
 
 #: an IRI reference that is not absolute (no scheme): the query needs a base to mean anything
@@ -287,11 +248,9 @@ class RemoteStore(Store):
         self.default_graph = default_graph
         self._triples = triples
         self._prefixes = project_prefixes(settings.base_iri)
-        self._local = threading.local()
-        self._open: set[http.client.HTTPConnection] = set()  # every thread's, for close()
-        self._open_lock = threading.Lock()
+        self._client = HttpClient(user=settings.store_user, password=settings.store_password,
+                                  timeout=settings.query_timeout, name="The store")
         self._slots = _Slots(settings.query_processes, settings.max_pending, settings.query_timeout)
-        self._authorization = basic_authorization(settings.store_user, settings.store_password)
         #: told by the store's ``Server`` header: its dialect is read back (``store.virtuoso``)
         self.virtuoso = False
 
@@ -369,7 +328,7 @@ class RemoteStore(Store):
         try:
             body = self._post(urllib.parse.urlencode(fields).encode("utf-8"), accept,
                               lines_before, query.text, query.form == ASK)
-        except _TimedOut as exc:  # the slot stays taken while the store still works
+        except TimedOut as exc:  # the slot stays taken while the store still works
             threading.Thread(target=_await_store, daemon=True, name="cisem-store-drain",
                              args=(exc.conn, self._slots, DRAIN_LIMIT)).start()
             raise self._timed_out() from None
@@ -388,40 +347,13 @@ class RemoteStore(Store):
 
     # --- HTTP --------------------------------------------------------------------------------
 
-    def _connection(self) -> tuple[http.client.HTTPConnection, bool]:
-        """This thread's kept-alive connection, and whether it was used before."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            return conn, True
-        cls = (http.client.HTTPSConnection if self._url.scheme == "https"
-               else http.client.HTTPConnection)
-        conn = cls(self._url.hostname, self._url.port, timeout=self.settings.query_timeout)
-        self._local.conn = conn
-        with self._open_lock:
-            self._open.add(conn)
-        return conn, False
-
-    def _detach(self) -> http.client.HTTPConnection | None:
-        """Take this thread's connection out of use (the caller closes it)."""
-        conn = getattr(self._local, "conn", None)
-        self._local.conn = None
-        if conn is not None:
-            with self._open_lock:
-                self._open.discard(conn)
-        return conn
-
-    def _drop(self) -> None:
-        conn = self._detach()
-        if conn is not None:
-            conn.close()
-
     def publication(self, timeout: float | None = None) -> Publication | None:
         """The store's publication record (``push``), asked without any dataset restriction,
         within ``timeout`` seconds (default ``query_timeout``)."""
         try:
             body = self._post(urllib.parse.urlencode({"query": Publication.QUERY}).encode(),
                               _RESULTS_JSON, timeout=timeout)
-        except _TimedOut as exc:
+        except TimedOut as exc:
             exc.conn.close()
             raise self._timed_out(timeout) from None
         try:
@@ -452,56 +384,30 @@ class RemoteStore(Store):
               ask: bool = False, timeout: float | None = None) -> bytes:
         """POST a form; the answer's body (200), else the error it means. ``text``: the client's
         query, ``lines_before`` the lines put before it in the form (for an error's position)."""
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
-        if self._authorization:
-            headers["Authorization"] = self._authorization
         timeout = timeout or self.settings.query_timeout
-        deadline = time.monotonic() + timeout
-        while True:
-            conn, reused = self._connection()
-            try:
-                if conn.sock is not None:  # kept alive: its last wait was bounded
-                    conn.sock.settimeout(timeout)
-                conn.request("POST", self._path, body=body, headers=headers)
-                _bound(conn, deadline)
-                response = conn.getresponse()
-                data = _read(conn, response, deadline)
-            except TimeoutError:
-                raise _TimedOut(self._detach()) from None
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
-                self._drop()
-                if reused:  # a kept-alive connection the store closed meanwhile: once more
-                    continue
-                raise StoreUnreachable(f"The store closed the connection ({exc}).") from None
-            except (OSError, http.client.HTTPException) as exc:
-                self._drop()
-                raise StoreUnreachable(f"The store cannot be reached ({exc}).") from None
-            if response.will_close:
-                self._drop()
-            break
-        self.virtuoso = virtuoso.is_virtuoso(response.getheader("Server"))
-        if response.status == 200:
-            if self.virtuoso and virtuoso.incomplete(response.getheader("X-SQL-State")):
+        reply = self._client.request(
+            "POST", self.query_url, body,
+            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+            timeout=timeout)
+        data = reply.body
+        self.virtuoso = virtuoso.is_virtuoso(reply.header("Server"))
+        if reply.status == 200:
+            if self.virtuoso and virtuoso.incomplete(reply.header("X-SQL-State")):
                 raise self._timed_out(timeout)  # Virtuoso stopped it: what came is not the answer
             return data
-        message = data.decode("utf-8", errors="replace").strip()[:2000]
+        message = reply.said()
         if self.virtuoso:
             error = virtuoso.query_error(message, text, self.query_base, lines_before, ask)
             if error is not None:
                 raise error
-        if response.status == 400:
+        if reply.status == 400:
             if re.match(r"error at \d+:\d+:", message):  # Oxigraph server, as pyoxigraph says it
                 # so worded as the embedded store's, at the client's own positions
                 raise syntax_error(SyntaxError(message), lines_before)
             raise QueryError(message or "The store refused the query as malformed.")
-        raise StoreUnavailable(f"The store answered {response.status} {response.reason}: "
+        raise StoreUnavailable(f"The store answered {reply.status} {reply.reason}: "
                                f"{message}")
 
     def close(self) -> None:
         """Close every thread's connection (a thread still querying opens a new one)."""
-        with self._open_lock:
-            conns, self._open = self._open, set()
-        for conn in conns:
-            conn.close()
-        self._local = threading.local()
-
+        self._client.close()

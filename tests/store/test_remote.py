@@ -538,16 +538,17 @@ def test_connection_is_reused(server, make):
     store = make(server.url)
     query = store.prepare(ASKS["true"])
     store.execute(query, by_name("json"))
-    conn, sock = store._local.conn, store._local.conn.sock
+    [conn] = store._client._conns().values()  # this thread's one connection to the store
+    sock = conn.sock
     for fmt in ("json", "xml", "csv"):
         store.execute(query, by_name(fmt))
-    assert store._local.conn is conn and conn.sock is sock is not None
+    assert list(store._client._conns().values()) == [conn] and conn.sock is sock is not None
     threads = [threading.Thread(target=store.execute, args=(query, by_name("json")))
                for _ in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(store._open) == 4  # one per thread
+    assert len(store._client._open) == 4  # one per thread
     store.close()
-    assert not store._open and conn.sock is None
+    assert not store._client._open and conn.sock is None
