@@ -16,7 +16,16 @@ from pathlib import Path
 import click
 
 from .config import Settings
-from .errors import CisemError, ConfigError, LoadError, NotFound, QueryError, ValidationFailed
+from .errors import (
+    CisemError,
+    ConfigError,
+    LoadError,
+    NotFound,
+    QueryError,
+    StoreTimeout,
+    StoreUnreachable,
+    ValidationFailed,
+)
 from .graph.pipeline import build
 from .graph.sources import load_sources
 from .graph.validate import Finding, validate, violations
@@ -151,7 +160,7 @@ def serve_command(settings: Settings, get_path: str | None, **options) -> None:
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter value, e.g. organization=cisem (repeatable).")
 @click.option("--endpoint", metavar="URL",
-              help="Ask this SPARQL endpoint (through SPARQLWrapper) instead of the bundled graph.")
+              help="Ask this SPARQL endpoint instead of the bundled graph.")
 @click.option("--format", "output", type=click.Choice(OUTPUT_FORMATS), default="table",
               show_default=True, help="How to print the answer (a graph is always Turtle).")
 @click.pass_obj
@@ -232,28 +241,28 @@ def push_command(settings: Settings, store_url: str | None, to_file: Path | None
 def reload_command(settings: Settings, url: str | None, lang: str) -> None:
     """Ask the running server to build, validate and switch to the current data, without a
     restart (token: setting admin_token). The old version keeps serving if the new one fails."""
-    import urllib.error
-    import urllib.request
+    from .store.client import HttpClient
 
     if not settings.admin_token:
         click.echo("error: set admin_token (CISEM_ADMIN_TOKEN) here and in the server", err=True)
         sys.exit(EXIT_LOAD)
     url = (url or f"http://{settings.host}:{settings.port}").rstrip("/") + "/admin/reload"
-    request = urllib.request.Request(url, data=b"", method="POST", headers={
-        "Authorization": f"Bearer {settings.admin_token}", "Accept": "application/json"})
+    client = HttpClient(timeout=max(600.0, settings.push_timeout), name="the server")
     try:
-        with urllib.request.urlopen(request, timeout=max(600.0, settings.push_timeout)) as response:
-            report = json.load(response)
-    except urllib.error.HTTPError as exc:
-        try:
-            report = json.load(exc)
-        except ValueError:
-            report = {}
-        if "status" not in report or not isinstance(report.get("status"), str):
-            click.echo(f"error: {url}: {exc.code} {report.get('error') or exc.reason}", err=True)
-            sys.exit(EXIT_LOAD)
-    except (OSError, ValueError) as exc:
-        click.echo(f"error: cannot reach {url} ({getattr(exc, 'reason', exc)})", err=True)
+        reply = client.request("POST", url, b"", {
+            "Authorization": f"Bearer {settings.admin_token}", "Accept": "application/json"})
+    except (StoreUnreachable, StoreTimeout) as exc:
+        click.echo(f"error: cannot reach {url} ({exc.message})", err=True)
+        sys.exit(EXIT_LOAD)
+    finally:
+        client.close()
+    try:
+        report = json.loads(reply.body)
+    except ValueError:
+        report = {}
+    if not isinstance(report, dict) or not isinstance(report.get("status"), str):
+        error = report.get("error") if isinstance(report, dict) else None
+        click.echo(f"error: {url}: {reply.status} {error or reply.reason}", err=True)
         sys.exit(EXIT_LOAD)
     _report([Finding(**finding) for finding in report.get("findings", [])], lang)
     click.echo(f"{report['status']}: {report.get('message', '')}")

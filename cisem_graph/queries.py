@@ -36,6 +36,7 @@ variables in every solution (and project it, so the reader sees what was chosen)
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -420,57 +421,39 @@ def run_local(settings: Settings, text: str, output: str) -> Answered:
     return Answered(answer.body, prepared.returns_graph, answer.truncated)
 
 
+#: what ``query --endpoint`` asks an endpoint for, by output
+_ACCEPT = {"json": "application/sparql-results+json", "csv": "text/csv",
+           "tsv": "text/tab-separated-values"}
+
+
 def run_remote(endpoint: str, text: str, output: str, timeout: float) -> Answered:
-    """``text`` on any SPARQL 1.1 endpoint, through SPARQLWrapper (POST, form-encoded).
+    """``text`` on any SPARQL 1.1 endpoint (POST, form-encoded, ``store.client``).
 
     A 400 (or 403, 413) from the endpoint is the query's fault: ``QueryError``; anything else that
     goes wrong (no answer, 5xx, 404) is ``EndpointFailed``.
     """
-    import urllib.error
-
-    from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+    from .errors import StoreTimeout, StoreUnreachable
+    from .store.client import HttpClient
+    from .store.guards import form_of
 
     if not _IRI.match(endpoint) or _IRI_FORBIDDEN.search(endpoint):
         raise QueryError(f"--endpoint must be an http(s) URL, not {endpoint!r}.")
-    wrapper = SPARQLWrapper(endpoint, agent="cisem-graph")
-    wrapper.setQuery(text)
-    wrapper.setMethod(POST)
-    wrapper.setTimeout(max(1, int(timeout)))
-    graph = wrapper.queryType in ("CONSTRUCT", "DESCRIBE")
-    wrapper.setReturnFormat(TURTLE if graph else {"json": JSON, "csv": CSV, "tsv": TSV}[
-        _wire_format(output)])
+    graph = form_of(text) in ("CONSTRUCT", "DESCRIBE")
+    accept = "text/turtle" if graph else _ACCEPT[_wire_format(output)]
+    client = HttpClient(timeout=max(1.0, timeout))
     try:
-        response = wrapper.query().response
-        body = response.read()
-    except QueryBadFormed as exc:
-        raise QueryError(f"{endpoint} refused the query: {_said(exc)}") from None
-    except urllib.error.HTTPError as exc:
-        said = exc.read().decode("utf-8", "replace").strip()[:500]
-        if exc.code in (403, 413):
-            raise QueryError(f"{endpoint} refused the query ({exc.code}): {said}") from None
-        raise EndpointFailed(f"{endpoint} answered {exc.code} {exc.reason}: {said}") from None
-    except SPARQLWrapperException as exc:
-        raise EndpointFailed(f"{endpoint} failed: {_said(exc)}") from None
-    except (OSError, ValueError) as exc:  # URLError, time-outs, refused connections
-        reason = getattr(exc, "reason", None) or exc
-        raise EndpointFailed(f"cannot query {endpoint}: {reason}") from None
-    return Answered(body, graph)
-
-
-def _said(exc: Exception) -> str:
-    """The endpoint's own words from a SPARQLWrapper exception (it keeps only their repr)."""
-    import ast
-
-    text = str(exc)
-    _, sep, raw = text.partition("Response:\n")
-    if sep:
-        try:
-            value = ast.literal_eval(raw.strip())
-            text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-        except (ValueError, SyntaxError):
-            text = raw
-    return text.strip()[:500]
+        reply = client.request("POST", endpoint, urllib.parse.urlencode({"query": text}).encode(),
+                               {"Content-Type": "application/x-www-form-urlencoded",
+                                "Accept": accept, "User-Agent": "cisem-graph"})
+    except (StoreUnreachable, StoreTimeout) as exc:
+        raise EndpointFailed(f"cannot query {endpoint}: {exc.message}") from None
+    finally:
+        client.close()
+    if reply.status in (400, 403, 413):
+        raise QueryError(f"{endpoint} refused the query ({reply.status}): {reply.said(500)}")
+    if not reply.ok:
+        raise EndpointFailed(f"{endpoint} answered {reply.status} {reply.reason}: {reply.said(500)}")
+    return Answered(reply.body, graph)
 
 
 def text_table(results: dict, base: str) -> str:

@@ -20,11 +20,9 @@ reports it, whichever worker ran the reload. One reload at a time, across proces
 from __future__ import annotations
 
 import fcntl
-import http.client
 import json
 import os
 import tempfile
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -34,10 +32,18 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .config import Settings
-from .errors import CisemError, LoadError, ReloadBusy, ValidationFailed
+from .errors import (
+    CisemError,
+    LoadError,
+    ReloadBusy,
+    StoreTimeout,
+    StoreUnreachable,
+    ValidationFailed,
+)
 from .graph.pipeline import build
 from .graph.validate import Finding, violations
 from .graph.version import open_current, publish
+from .store.client import HttpClient
 
 REPORT = "reload.json"
 LOCK = ".reload.lock"
@@ -131,15 +137,17 @@ def _reload(settings: Settings, dist: Path) -> ReloadReport:
 def ban_caches(urls: tuple[str, ...], version: str, timeout: float) -> list[str]:
     """Tell each cache to drop what it holds of any version but ``version`` (HTTP ``BAN``, the
     version in ``X-Dataset-Version``); the caches that did not answer 2xx, with why."""
-    failed = []
+    client, failed = HttpClient(timeout=min(timeout, 10), name="it"), []
     for url in urls:
-        request = urllib.request.Request(url, method="BAN",
-                                         headers={"X-Dataset-Version": version})
         try:
-            with urllib.request.urlopen(request, timeout=min(timeout, 10)) as response:
-                response.read()
-        except (OSError, http.client.HTTPException) as exc:
-            failed.append(f"{url} ({getattr(exc, 'reason', exc)})")
+            reply = client.request("BAN", url, headers={"X-Dataset-Version": version},
+                                   credentials=False)
+        except (StoreUnreachable, StoreTimeout) as exc:
+            failed.append(f"{url} ({exc.message})")
+            continue
+        if not reply.ok:
+            failed.append(f"{url} ({reply.status} {reply.reason})")
+    client.close()
     return failed
 
 

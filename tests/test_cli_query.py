@@ -1,5 +1,5 @@
-"""``cisem-graph query NAME|FILE``: on the built graph in every format, on a real endpoint through
-SPARQLWrapper (the real ``cisem-graph serve`` on loopback), and its exit codes (2 a bad query or
+"""``cisem-graph query NAME|FILE``: on the built graph in every format, on a real endpoint (the
+real ``cisem-graph serve`` on loopback), and its exit codes (2 a bad query or
 parameter, 1 a failed endpoint), never a traceback. Expected rows come from the press release."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import socket
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Variable
+from rdflib import SDO, Graph, URIRef, Variable
 from rdflib.query import Result
 
 from cisem_graph.cli import cli
@@ -130,7 +130,7 @@ def endpoint(live_server):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
-def test_a_canned_query_on_an_endpoint_through_sparqlwrapper(run, endpoint, fmt):
+def test_a_canned_query_on_an_endpoint(run, endpoint, fmt):
     result = run("query", "event-speakers", "--endpoint", endpoint, "--format", fmt)
     assert result.exit_code == 0, result.output
     assert speakers(result.stdout, fmt) == SPEAKERS
@@ -158,6 +158,24 @@ def test_an_endpoint_that_does_not_answer_exits_1(run):
     result = run("query", "timeline", "--endpoint", f"http://127.0.0.1:{port}/sparql")
     assert result.exit_code == 1
     assert "cannot query" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_graph_on_an_endpoint_comes_as_turtle(run, endpoint, tmp_path):
+    path = tmp_path / "speakers.rq"
+    path.write_text("PREFIX schema: <https://schema.org/>\n"
+                    "CONSTRUCT { ?o schema:name ?n } WHERE { ?o schema:name ?n "
+                    "FILTER(?o = <https://w3id.org/cisem/id/organization/euricse>) }\n")
+    result = run("query", str(path), "--endpoint", endpoint)
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(data=result.stdout, format="turtle")
+    names = {str(name) for name in graph.objects(URIRef(f"{ID}organization/euricse"), SDO.name)}
+    assert any("Euricse" in name for name in names)
+
+
+def test_an_endpoint_answering_404_exits_1(run, endpoint):
+    result = run("query", "timeline", "--endpoint", endpoint.replace("/sparql", "/no-such-endpoint"))
+    assert result.exit_code == 1
+    assert "answered 404" in result.stderr and "Traceback" not in result.output
 
 
 def test_an_endpoint_that_is_not_a_url_exits_2(run):

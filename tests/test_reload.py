@@ -7,14 +7,24 @@ import fcntl
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from oxiserver import Oxigraph, free_port
 
+from cisem_graph.cli import cli
 from cisem_graph.config import Settings
 from cisem_graph.errors import ReloadBusy
 from cisem_graph.graph.pipeline import build
 from cisem_graph.graph.version import CURRENT, open_current
 from cisem_graph.push import StoreEndpoints, read_publication
-from cisem_graph.reload import LOCK, REJECTED, SWITCHED, UNCHANGED, last_report, reload_dataset
+from cisem_graph.reload import (
+    LOCK,
+    REJECTED,
+    SWITCHED,
+    UNCHANGED,
+    ban_caches,
+    last_report,
+    reload_dataset,
+)
 
 REMOVED = "data/lafedelta-2017-09-19.ttl"
 MISSING_NAME = ('@prefix schema: <https://schema.org/> .\n'
@@ -111,3 +121,16 @@ def test_remote_push_failure_switches_nothing(served):
     report = reload_dataset(remote)
     assert report.status == "failed" and "push" in report.message
     assert current(served) == before
+
+
+def test_the_reload_command_says_when_no_server_answers():
+    url = f"http://127.0.0.1:{free_port()}"  # nobody listens there
+    result = CliRunner().invoke(cli, ["reload", "--url", url], env={"CISEM_ADMIN_TOKEN": "t" * 32})
+    assert result.exit_code == 2
+    assert f"cannot reach {url}/admin/reload" in result.stderr and "Traceback" not in result.output
+
+
+def test_caches_that_cannot_be_told_are_named_with_why():
+    url = f"http://127.0.0.1:{free_port()}/"
+    [said] = ban_caches((url,), "v1", timeout=2)
+    assert said.startswith(url) and "cannot be reached" in said

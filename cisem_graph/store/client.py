@@ -19,7 +19,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass
 
-from ..errors import StoreUnreachable
+from ..errors import StoreTimeout, StoreUnreachable
 
 
 def basic_authorization(user: str | None, password: str | None) -> str | None:
@@ -63,7 +63,8 @@ class HttpClient:
     connection per thread and server, every wait bounded by the request's deadline.
 
     A connection that fails raises ``StoreUnreachable``; no whole answer within the time-out,
-    ``TimedOut``; any answer, whatever its status, is a ``Reply``.
+    ``StoreTimeout`` (``TimedOut`` when asked to hold the connection); any answer, whatever its
+    status, is a ``Reply``.
     """
 
     def __init__(self, *, user: str | None = None, password: str | None = None,
@@ -78,10 +79,11 @@ class HttpClient:
 
     def request(self, method: str, url: str, body: bytes = b"",
                 headers: dict[str, str] | None = None, *, timeout: float | None = None,
-                credentials: bool = True) -> Reply:
+                credentials: bool = True, hold: bool = False) -> Reply:
         """``method`` on ``url`` with ``body``; a kept-alive connection the server closed meanwhile
         is tried once more on a new one. ``credentials``: send the client's (never to a server that
-        is not the store, such as a cache in front)."""
+        is not the store, such as a cache in front). No whole answer in time: ``StoreTimeout``, or
+        with ``hold`` ``TimedOut`` and the connection the server may still be working on."""
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise StoreUnreachable(f"{url!r} is not an http(s) URL.")
@@ -104,7 +106,12 @@ class HttpClient:
                 response = conn.getresponse()
                 data = _read(conn, response, deadline)
             except TimeoutError:
-                raise TimedOut(self._detach(origin)) from None
+                conn = self._detach(origin)
+                if hold:
+                    raise TimedOut(conn) from None
+                conn.close()
+                raise StoreTimeout(f"{self.name or _named(url)} did not answer within "
+                                   f"{timeout:g} s.") from None
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
                 self._drop(origin)
                 if reused:

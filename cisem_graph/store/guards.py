@@ -126,6 +126,13 @@ def analyze(text: str, *, max_bytes: int, max_nesting: int,
                           service_allowlist=service_allowlist, max_chain=max_chain)
 
 
+def form_of(text: str) -> str:
+    """The form of a query meant for another endpoint, read from its prologue alone (none of our
+    limits apply to it); ``QueryError`` when no query form follows the prologue."""
+    _check_characters(text)
+    return _Reading(text, _locator(text), 1 << 30, MAX_CHAIN, frozenset()).prologue()
+
+
 def analyze_tokens(text: str, *, max_bytes: int, max_nesting: int,
                    service_allowlist: Collection[str] = (), max_chain: int = MAX_CHAIN) -> QueryInfo:
     """``analyze`` by the tokenizer alone: the trusted reading ``store.prescan`` is checked

@@ -388,7 +388,7 @@ class RemoteStore(Store):
         reply = self._client.request(
             "POST", self.query_url, body,
             {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
-            timeout=timeout)
+            timeout=timeout, hold=True)
         data = reply.body
         self.virtuoso = virtuoso.is_virtuoso(reply.header("Server"))
         if reply.status == 200:
