@@ -132,11 +132,26 @@ class PushFailed(CisemError):
     title = "Push failed"
 
 
-class ReloadBusy(CisemError):
-    """A reload is already running (one at a time, across server processes)."""
+class PublishBusy(CisemError):
+    """Another publish holds the lock (the staff area's job, `import`, `build`, `reload`: one at a
+    time, across processes)."""
 
     status = 409
-    title = "Reload running"
+    title = "Publish running"
+
+
+class Conflict(CisemError):
+    """A request that the state of the data forbids now (an undo others depend on, a stale upload)."""
+
+    status = 409
+    title = "Conflict"
+
+
+class Forbidden(CisemError):
+    """A form that did not come from our own page (CSRF token missing or wrong)."""
+
+    status = 403
+    title = "Forbidden"
 
 
 class Unauthorized(CisemError):
