@@ -202,15 +202,25 @@ class Settings:
     def _check_staff(self) -> None:
         if self.staff_users_file is not None:
             object.__setattr__(self, "staff_users_file", Path(self.staff_users_file))
-            if not self.secret_key or len(self.secret_key) < MIN_SECRET_KEY:
-                raise ConfigError(f"staff_users_file needs secret_key, of {MIN_SECRET_KEY} characters "
-                                  "or more (e.g. `python -c 'import secrets; print(secrets.token_hex"
-                                  "(32))'`)")
+        if self.secret_key is not None and len(self.secret_key) < MIN_SECRET_KEY:
+            raise ConfigError(f"secret_key must have {MIN_SECRET_KEY} characters or more (e.g. "
+                              "`python -c 'import secrets; print(secrets.token_hex(32))'`)")
         if self.staff_session_hours <= 0 or self.signin_attempts < 1 or self.signin_window <= 0:
             raise ConfigError("staff_session_hours, signin_attempts and signin_window must be positive")
         state, dist = Path(self.state_dir).resolve(), Path(self.dist_dir).resolve()
         if state == dist or state.is_relative_to(dist):
             raise ConfigError("state_dir must be outside dist_dir: the history outlives the versions")
+
+    @property
+    def staff_area(self) -> bool:
+        """Whether the server has a staff area: a users file, and a key to sign its sessions
+        (``ConfigError`` for a users file without one; ``cisem-graph user`` needs no key)."""
+        if self.staff_users_file is None:
+            return False
+        if not self.secret_key:
+            raise ConfigError("staff_users_file needs secret_key (32 characters or more, the same "
+                              "for every worker)")
+        return True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

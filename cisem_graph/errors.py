@@ -188,6 +188,18 @@ class EndpointFailed(CisemError):
     title = "Endpoint failed"
 
 
+class UploadRefused(CisemError):
+    """An upload the staff area will not read: its name, its type (415), macros; carries the
+    problems (``importer.Problem``) to show, in Italian and English."""
+
+    title = "Upload refused"
+
+    def __init__(self, problems: list, *, status: int = 400) -> None:
+        super().__init__(problems[0].message if problems else "upload refused")
+        self.problems = problems
+        self.status = status
+
+
 class ImportFailed(CisemError):
     """A spreadsheet cannot be imported; carries every problem found (``importer.Problem``).
 

@@ -87,7 +87,7 @@ def _reload(settings: Settings, dist: Path, step: Callable[[str], None]) -> Relo
     except LoadError:
         previous = None
     step(BUILDING)
-    outcome, payload = _build_apart(settings, dist)
+    outcome, payload = build_apart(settings, dist)
     if outcome == "invalid":
         bad = violations(payload)
         return ReloadReport(REJECTED, at, previous, previous,
@@ -116,7 +116,7 @@ def _reload(settings: Settings, dist: Path, step: Callable[[str], None]) -> Relo
                         f"version {version.version} now serves", warnings)
 
 
-def _build_apart(settings: Settings, dist: Path) -> tuple[str, object]:
+def build_apart(settings: Settings, dist: Path) -> tuple[str, object]:
     """Build in a child process: a server's worker would otherwise keep the memory of parsing and
     validating the whole dataset for the rest of its life."""
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:

@@ -1,0 +1,139 @@
+"""What an upload would publish, seen before it is published.
+
+The upload's staged data (``uploads``) is built as a publish would build it — parse, validate,
+write a dataset version with its store — in a child process (``reload.build_apart``), into the
+upload's own folder: outside ``dist/``, never switched to, never pushed to a remote store. Then:
+
+- the statements added and removed in each named graph that changes (the graphs of the changed
+  data files, and the generated metadata graph), against the version being served, compared up to
+  blank-node renaming (``rdflib.compare``), as the release changelog compares;
+- the things the upload creates or adds to, whose pages the staff area renders from the preview's
+  store with the site's own views (``web.staff``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.compare import graph_diff, to_isomorphic
+
+from ..config import Settings
+from ..errors import LoadError
+from ..graph.sources import METADATA_GRAPH, turtle_files
+from ..graph.version import DatasetVersion, open_current, switch_current
+from ..namespaces import bind_prefixes, graph_iri
+from ..reload import build_apart
+from .files import read_json, sha256_of, write_json
+from .uploads import Upload
+
+PREVIEW = "preview.json"
+#: statements listed per graph and direction; the counts are always whole
+MAX_LISTED = 500
+
+
+@dataclass
+class GraphChange:
+    graph: str
+    name: str
+    added: list[str]
+    removed: list[str]
+    added_count: int
+    removed_count: int
+
+
+@dataclass
+class Preview:
+    ok: bool
+    version: str | None = None
+    triples: int = 0
+    changes: list[GraphChange] = field(default_factory=list)
+    #: why the build refused (violations with their it/en messages, or a file that cannot load)
+    findings: list[dict] = field(default_factory=list)
+    message: str = ""
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def of(cls, raw: dict) -> Preview:
+        return cls(**{**raw, "changes": [GraphChange(**c) for c in raw.get("changes", [])]})
+
+
+def load_preview(settings: Settings, upload: Upload) -> Preview | None:
+    raw = read_json(upload.folder(settings) / PREVIEW)
+    return Preview.of(raw) if isinstance(raw, dict) else None
+
+
+def preview_version(settings: Settings, upload: Upload) -> DatasetVersion:
+    """The preview's dataset version (``LoadError`` when there is none yet)."""
+    return open_current(upload.staged_settings(settings).dist_dir)
+
+
+def build_preview(settings: Settings, upload: Upload) -> Preview:
+    """Build the staged data apart and compare it with the served version."""
+    staged = upload.staged_settings(settings)
+    outcome, payload = build_apart(staged, Path(staged.dist_dir))
+    if outcome == "invalid":
+        preview = Preview(False, findings=[asdict(f) for f in payload],
+                          message="the data with this file does not conform")
+    elif outcome == "unloadable":
+        preview = Preview(False, message=str(payload))
+    else:
+        version, _warnings = payload
+        switch_current(Path(staged.dist_dir), version.version)  # the upload's own dist/, not dist/
+        preview = Preview(True, version.version, version.triples, compare(settings, upload, version))
+    write_json(upload.folder(settings) / PREVIEW, preview.as_json())
+    return preview
+
+
+def compare(settings: Settings, upload: Upload, new: DatasetVersion) -> list[GraphChange]:
+    """Statements added and removed in each graph that changes, against the served version."""
+    base = settings.base_iri
+    names = changed_files(Path(settings.data_dir), upload.staged(settings)) + [METADATA_GRAPH]
+    try:
+        old_store = ox.Store.read_only(str(open_current(settings.dist_dir).store_path))
+    except (LoadError, OSError):
+        old_store = None
+    new_store = ox.Store.read_only(str(new.store_path))
+    changes = []
+    try:
+        for name in names:
+            iri = str(graph_iri(base, name))
+            before = _graph(old_store, iri, base)
+            after = _graph(new_store, iri, base)
+            _both, removed, added = graph_diff(to_isomorphic(before), to_isomorphic(after))
+            if len(added) or len(removed):
+                changes.append(GraphChange(iri, name, _lines(added), _lines(removed), len(added),
+                                           len(removed)))
+    finally:
+        del old_store, new_store
+    return changes
+
+
+def changed_files(data: Path, staged: Path) -> list[str]:
+    """Graph names of the data files that differ between two data folders (added, changed or
+    removed)."""
+    before = {p.name: sha256_of(p) for p in turtle_files(data)}
+    after = {p.name: sha256_of(p) for p in turtle_files(staged)}
+    return sorted(name.removesuffix(".ttl") for name in before.keys() | after.keys()
+                  if before.get(name) != after.get(name))
+
+
+def _graph(store: ox.Store | None, iri: str, base: str) -> Graph:
+    graph = Graph(bind_namespaces="none")  # the project's prefixes (dct:, not rdflib's dcterms:)
+    bind_prefixes(graph, base)
+    if store is not None:
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
+        if triples:
+            graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return graph
+
+
+def _lines(graph: Graph) -> list[str]:
+    """Statements as people read Turtle: prefixed names, one per line, sorted, at most MAX_LISTED."""
+    names = graph.namespace_manager
+    lines = sorted(f"{s.n3(names)} {p.n3(names)} {o.n3(names)} ." for s, p, o in graph)
+    return lines[:MAX_LISTED]
