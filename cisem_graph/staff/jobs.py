@@ -55,6 +55,7 @@ class Job:
     subject: str  #: the upload (publish) or the history record (undo)
     started: str
     previous_version: str | None
+    things: list[str] = field(default_factory=list)  #: created or added to (their pages)
     state: str = RUNNING
     steps: list[list[str]] = field(default_factory=list)  #: [step, when it began]
     finished: str | None = None
@@ -107,7 +108,8 @@ def start_publish(settings: Settings, upload: Upload, user: User) -> Job:
                            "I dati sono cambiati dopo il controllo di questo file (un'altra "
                            "pubblicazione o un annullamento): caricarlo di nuovo per "
                            "controllarlo sui dati attuali.")
-        job = _new_job(settings, PUBLISH, user, upload.target, upload.name, upload.id)
+        job = _new_job(settings, PUBLISH, user, upload.target, upload.name, upload.id,
+                       upload.created + upload.extended)
     except BaseException:
         lock.release()
         raise
@@ -123,7 +125,8 @@ def start_undo(settings: Settings, record_id: str, user: User) -> Job:
         recover_held(settings)
         record = history.find(settings, record_id)
         undo_refusal(settings, record)
-        job = _new_job(settings, UNDO, user, record.file, record.upload, record.id)
+        job = _new_job(settings, UNDO, user, record.file, record.upload, record.id,
+                       record.created + record.extended)
     except BaseException:
         lock.release()
         raise
@@ -190,13 +193,13 @@ def dependents(settings: Settings, record: history.Record) -> dict[str, list[str
     return {name: sorted(things) for name, things in sorted(found.items())}
 
 
-def _new_job(settings: Settings, action: str, user: User, file: str, label: str,
-             subject: str) -> Job:
+def _new_job(settings: Settings, action: str, user: User, file: str, label: str, subject: str,
+             things: list[str]) -> Job:
     try:
         previous = open_current(settings.dist_dir).version
     except LoadError:
         previous = None
-    job = Job(new_id(), action, user.name, file, label, subject, now_iso(), previous)
+    job = Job(new_id(), action, user.name, file, label, subject, now_iso(), previous, things)
     job.steps.append([CHECK, job.started])
     _save(settings, job)
     return job

@@ -35,6 +35,7 @@ _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 #: rule names of the refusals made here, beside the importer's
 RULES = {
     "file-name": {"it": "nome del file", "en": "file name"},
+    "kind": {"it": "tipo di righe", "en": "kind of rows"},
     "macros": {"it": "macro", "en": "macros"},
     "format": {"it": "formato non supportato", "en": "unsupported format"},
 }

@@ -146,11 +146,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                                           follow=store is None)
     querylog.install()
 
-    from . import admin, dataset, home, lists, metrics, network, queries, resources, sparql, vocabulary
+    from . import admin, dataset, home, lists, metrics, network, queries, resources, sparql, staff, vocabulary
 
     for surface in (sparql, home, dataset, vocabulary, resources, lists, queries, network, admin,
-                    metrics):
+                    staff, metrics):
         app.register_blueprint(surface.bp)
+    if settings.staff_area:
+        from ..staff.jobs import recover
+        from .sessions import init_app as init_sessions
+
+        init_sessions(app, settings)
+        recover(settings)  # a publish job whose worker died is rolled back
     errors.init_app(app)
     app.after_request(_common_headers)
     app.teardown_request(_unlease)
@@ -232,8 +238,8 @@ def remember(name: str, compute: Callable[[], T], *args: Hashable) -> T:
 def _common_headers(response):
     publisher = get_publisher()
     publisher.metrics.request(request.blueprint, response.status_code)
-    for name, value in http.common_headers(publisher.settings.cors_origin, get_store().version,
-                                           request.method):
+    cors = publisher.settings.cors_origin if request.blueprint != "staff" else None  # no credentials
+    for name, value in http.common_headers(cors, get_store().version, request.method):
         if name == "X-Content-Type-Options":
             response.headers.setdefault(name, value)
         else:

@@ -21,9 +21,10 @@ from .. import describe
 from ..errors import NotFound
 from ..formats import DOCUMENT_FORMATS, HTML, Format, by_extension
 from ..namespaces import KINDS, RDF, graph_iri, thing_iri
+from ..store.base import Store
 from . import get_settings, get_store, http, jsonld
 from .i18n import LANGS, asked_language, page_language, words
-from .links import request_linker
+from .links import Linker, request_linker
 from .page import build_page, graph_contents, linked_values
 from .params import page_number
 
@@ -159,26 +160,34 @@ def serialize(description: Dataset, fmt: Format) -> bytes:
 
 
 def resource_page(iri: str, description: Dataset, lang: str, number: int, path: str) -> str:
-    store, linker, subject = get_store(), request_linker(), URIRef(iri)
-    refs = describe.incoming(store, iri, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
-    notes = describe.annotations(store, to_annotate(description, subject, refs))
-    page = build_page(description, notes, subject, lang, linker)
-    if path.startswith("graph/"):
-        page.contents = graph_contents(description, subject, lang, linker)
-    referenced = [(value, linker.curie(str(ref.predicate)), linker.href(str(ref.predicate)))
-                  for ref, value in zip(refs[:PAGE_SIZE], linked_values(refs[:PAGE_SIZE], lang, linker),
-                                        strict=True)]
     is_graph = path.startswith("graph/")
     queries = {name: url_for("sparql.endpoint", query=describe.describe_query(
         iri, graph=is_graph, construct=name == "construct")) for name in ("construct", "quads")}
     return render_template(
-        "resource.html", lang=lang, t=words(lang), page=page, path=path, number=number,
-        referenced=referenced, more=len(refs) > PAGE_SIZE, queries=queries,
+        "resource.html", lang=lang, t=words(lang), path=path, number=number, queries=queries,
         alternates=[(f, here(f"{path}.{f.extension}")) for f in DOCUMENT_FORMATS],
         languages=[(code, here(path, lang=code)) for code in LANGS], default_href=here(path),
         here_lang=here(path, lang=lang),
-        search_data=jsonld.script_json(jsonld.search_engine(describe.flatten(description),
-                                                            subject, lang)))
+        **resource_view(get_store(), iri, description, lang, number, request_linker(),
+                        graph=is_graph))
+
+
+def resource_view(store: Store, iri: str, description: Dataset, lang: str, number: int,
+                  linker: Linker, *, graph: bool = False) -> dict:
+    """What the page about ``iri`` shows in ``lang``: a function of the store, the language and
+    where links lead, never of the request (the staff area's preview renders it too)."""
+    subject = URIRef(iri)
+    refs = describe.incoming(store, iri, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    notes = describe.annotations(store, to_annotate(description, subject, refs))
+    page = build_page(description, notes, subject, lang, linker)
+    if graph:
+        page.contents = graph_contents(description, subject, lang, linker)
+    referenced = [(value, linker.curie(str(ref.predicate)), linker.href(str(ref.predicate)))
+                  for ref, value in zip(refs[:PAGE_SIZE], linked_values(refs[:PAGE_SIZE], lang, linker),
+                                        strict=True)]
+    return {"page": page, "referenced": referenced, "more": len(refs) > PAGE_SIZE,
+            "search_data": jsonld.script_json(jsonld.search_engine(describe.flatten(description),
+                                                                   subject, lang))}
 
 
 def to_annotate(description: Dataset, subject: URIRef, refs: list[describe.Linked]) -> set:
