@@ -138,6 +138,7 @@ class Publisher:
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
     """Create the publisher for ``settings`` (default: from the environment)."""
     settings = settings or Settings.from_env()
+    staff_area = settings.staff_area  # a users file without a secret key: refused before anything
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes * 3 + 1024, JSON_SORT_KEYS=False)
     release = open_current(settings.dist_dir)
@@ -151,7 +152,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     for surface in (sparql, home, dataset, vocabulary, resources, lists, queries, network, admin,
                     staff, metrics):
         app.register_blueprint(surface.bp)
-    if settings.staff_area:
+    if staff_area:
         from ..staff.jobs import recover
         from .sessions import init_app as init_sessions
 

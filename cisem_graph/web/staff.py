@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import werkzeug.exceptions
 from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, send_file, url_for
 from rdflib import Dataset
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -30,7 +31,7 @@ from ..staff.preview import build_preview, load_preview, preview_version
 from ..staff.spreadsheet import RULES as UPLOAD_RULES
 from ..staff.spreadsheet import refuse, upload_name
 from ..store.embedded import EmbeddedStore
-from . import client_of_request, get_release, get_settings
+from . import client_of_request, errors, get_release, get_settings
 from .i18n import asked_language, page_language, words
 from .links import Linker, prefix_table
 from .resources import resource_view, valid_slug
@@ -52,7 +53,7 @@ SECURITY_HEADERS = (("Cache-Control", "no-store"), ("X-Frame-Options", "DENY"),
 @bp.before_request
 def gate() -> Response | None:
     if not get_settings().staff_area:
-        raise NotFound("No such page.")
+        raise werkzeug.exceptions.NotFound()  # answered by the site, as any unknown page
     user = current_user()
     if request.endpoint == "staff.upload" and user is not None:
         request.max_content_length = get_staff().upload_limit  # before the form is read
@@ -78,6 +79,8 @@ def no_store(response: Response) -> Response:
 
 @bp.errorhandler(CisemError)
 def refused(exc: CisemError) -> Response:
+    if not get_settings().staff_area:
+        return errors.handle_domain_error(exc)
     lang = page_language()
     if exc.status == 413:  # the front refused the body: said as the form's own limit is
         return too_large(None)
@@ -101,7 +104,9 @@ def refused(exc: CisemError) -> Response:
 
 
 @bp.errorhandler(RequestEntityTooLarge)
-def too_large(_exc: RequestEntityTooLarge | None) -> Response:
+def too_large(exc: RequestEntityTooLarge | None) -> Response:
+    if not get_settings().staff_area and exc is not None:
+        return errors.handle_http_error(exc)
     limit = get_staff().upload_limit if current_user() else get_settings().max_request_bytes
     mb = f"{limit / 1_000_000:.1f}"
     problem = Problem("?", "too-large", {
