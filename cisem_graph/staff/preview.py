@@ -13,18 +13,20 @@ upload's own folder: outside ``dist/``, never switched to, never pushed to a rem
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
 from ..config import Settings
 from ..errors import LoadError
 from ..graph.sources import METADATA_GRAPH, turtle_files
 from ..graph.version import DatasetVersion, open_current, switch_current
-from ..namespaces import bind_prefixes, graph_iri
+from ..namespaces import graph_iri
+from ..queries import query_prefixes
 from ..reload import build_apart
 from .files import read_json, sha256_of, write_json
 from .uploads import Upload
@@ -32,6 +34,8 @@ from .uploads import Upload
 PREVIEW = "preview.json"
 #: statements listed per graph and direction; the counts are always whole
 MAX_LISTED = 500
+#: a local name written after a prefix as it is (else the IRI is written whole)
+_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 
 
 @dataclass
@@ -98,16 +102,18 @@ def compare(settings: Settings, upload: Upload, new: DatasetVersion) -> list[Gra
     except (LoadError, OSError):
         old_store = None
     new_store = ox.Store.read_only(str(new.store_path))
+    # the longest namespace first, so event: wins over a shorter prefix of the same IRI
+    prefixes = sorted(query_prefixes(base).items(), key=lambda item: -len(item[1]))
     changes = []
     try:
         for name in names:
             iri = str(graph_iri(base, name))
-            before = _graph(old_store, iri, base)
-            after = _graph(new_store, iri, base)
+            before = _graph(old_store, iri)
+            after = _graph(new_store, iri)
             _both, removed, added = graph_diff(to_isomorphic(before), to_isomorphic(after))
             if len(added) or len(removed):
-                changes.append(GraphChange(iri, name, _lines(added), _lines(removed), len(added),
-                                           len(removed)))
+                changes.append(GraphChange(iri, name, _lines(added, prefixes),
+                                           _lines(removed, prefixes), len(added), len(removed)))
     finally:
         del old_store, new_store
     return changes
@@ -122,9 +128,8 @@ def changed_files(data: Path, staged: Path) -> list[str]:
                   if before.get(name) != after.get(name))
 
 
-def _graph(store: ox.Store | None, iri: str, base: str) -> Graph:
-    graph = Graph(bind_namespaces="none")  # the project's prefixes (dct:, not rdflib's dcterms:)
-    bind_prefixes(graph, base)
+def _graph(store: ox.Store | None, iri: str) -> Graph:
+    graph = Graph()
     if store is not None:
         triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
         if triples:
@@ -132,8 +137,22 @@ def _graph(store: ox.Store | None, iri: str, base: str) -> Graph:
     return graph
 
 
-def _lines(graph: Graph) -> list[str]:
+def _lines(graph: Graph, prefixes: list[tuple[str, str]]) -> list[str]:
     """Statements as people read Turtle: prefixed names, one per line, sorted, at most MAX_LISTED."""
-    names = graph.namespace_manager
-    lines = sorted(f"{s.n3(names)} {p.n3(names)} {o.n3(names)} ." for s, p, o in graph)
+    lines = sorted(" ".join(_term(t, prefixes) for t in triple) + " ." for triple in graph)
     return lines[:MAX_LISTED]
+
+
+def _term(node, prefixes: list[tuple[str, str]]) -> str:
+    if isinstance(node, URIRef):
+        for name, namespace in prefixes:
+            local = str(node)[len(namespace):]
+            if str(node).startswith(namespace) and _LOCAL.match(local):
+                return f"{name}:{local}"
+        return node.n3()
+    if isinstance(node, Literal):
+        text = Literal(str(node)).n3()
+        if node.language:
+            return f"{text}@{node.language}"
+        return f"{text}^^{_term(node.datatype, prefixes)}" if node.datatype else text
+    return node.n3()
