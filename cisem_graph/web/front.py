@@ -62,10 +62,10 @@ class BodyRules:
     timeout: float
     min_rate: float
 
-    def deadline(self, declared: int | None, limit: int) -> float:
-        """Seconds the whole body may take: the grace period plus its size (or the limit it may
-        reach) at the minimum rate."""
-        size = limit if declared is None else declared
+    def deadline(self, declared: int | None, limit: int | None = None) -> float:
+        """Seconds the whole body may take: the grace period plus its size (or, chunked, the limit
+        it may reach: ``limit`` when the request has a larger one) at the minimum rate."""
+        size = (self.limit if limit is None else limit) if declared is None else declared
         return self.timeout + size / self.min_rate
 
 

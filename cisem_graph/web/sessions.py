@@ -146,14 +146,14 @@ def check_csrf() -> None:
                                   "pagina e riprovare."})
 
 
-def body_allowance(app: Flask) -> Callable[[str, str, str | None], int | None]:
+def body_allowance(app: Flask) -> Callable[[str, str, str | None], int | None] | None:
     """For the front (``web.front``): the body a request may send when it is more than the usual
     one. Only the upload form, and only from a signed-in session (its cookie's signature and age
     are checked here; the app checks the rest), may send a spreadsheet: nobody else can make a
     worker hold ``import_max_bytes`` in memory."""
     staff: Staff | None = app.extensions.get(EXTENSION)
     if staff is None:
-        return lambda _method, _path, _cookie: None
+        return None  # no staff area: every body has the usual limit
     serializer = app.session_interface.get_signing_serializer(app)
     max_age = int(app.permanent_session_lifetime.total_seconds())
 
