@@ -67,5 +67,5 @@ def test_a_holder_that_dies_frees_the_lock(project_copy):
         assert not PublishLock(settings).is_free()
     finally:
         holder.kill()
-        holder.wait(10)
+        holder.communicate(timeout=10)
     assert PublishLock(settings).is_free()
