@@ -137,9 +137,10 @@ class Front:
         try:
             refused = None
             limit = self.rules.limit
-            if self.allowance is not None:
-                limit = max(limit, self.allowance(scope.method, scope.path, headers.get("cookie"))
-                            or 0)
+            if self.allowance is not None and scope.method == "POST":
+                # HTTP/2 may split cookies over several fields
+                cookies = "; ".join(headers.get_all("cookie")) or None
+                limit = max(limit, self.allowance(scope.method, scope.path, cookies) or 0)
             try:
                 body = await self._read_body(headers, protocol, limit)
             except BodyRefused as exc:
