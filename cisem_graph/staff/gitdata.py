@@ -5,6 +5,8 @@ file the job changed is committed (``git commit -- <path>``: whatever else is st
 with the user as author; the committer is the repository's own identity, or the user when the
 repository has none. Hooks do not run (a hook waiting for input would hang a job). A commit that
 fails does not undo a publish that is already served: the job says why, and the history keeps it.
+A data folder the repository ignores (a generated project in a git-ignored folder) is not the
+repository's to record: nothing is committed.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ def commit(path: Path, message: str, author: tuple[str, str]) -> str | None:
     if top is None:
         return None
     relative = str(Path(os.path.realpath(path)).relative_to(os.path.realpath(top)))
+    if _ignored(top, relative):
+        return None  # the repository does not keep this data: nothing to record there
     name, email = author
     env = {}
     if not _has_identity(top):
@@ -51,6 +55,14 @@ def commit(path: Path, message: str, author: tuple[str, str]) -> str | None:
     _git(top, "-c", "commit.gpgsign=false", "commit", "--no-verify", "--quiet",
          f"--author={name} <{email}>", "-m", message, "--", relative, env=env)
     return _git(top, "rev-parse", "HEAD")
+
+
+def _ignored(top: Path, relative: str) -> bool:
+    try:
+        _git(top, "check-ignore", "--quiet", "--", relative)
+    except GitFailed:
+        return False  # exit 1: not ignored
+    return True
 
 
 def _has_identity(top: Path) -> bool:

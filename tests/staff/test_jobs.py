@@ -214,3 +214,14 @@ def test_publish_and_undo_are_commits_authored_by_the_user(staffed, maria):
     assert undo.commit and last("%an|%s").startswith("Maria Esempio (fittizia)|Undo the publish")
     assert last("").endswith("D\tdata/import-prossimo-webinar.ttl")
     assert history.records(staffed)[0].commit == undo.commit
+
+
+def test_a_data_folder_the_repository_ignores_is_not_committed(staffed, maria):
+    root = staffed.root
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    (root / ".gitignore").write_text("data/\nstate/\ndist/\n")
+    jobs.start_publish(staffed, receive(staffed, "prossimo-webinar.csv", good_csv()), maria)
+    job = finished(staffed)
+    assert job.state == jobs.DONE and job.commit is None and job.commit_error is None
+    log = subprocess.run(["git", "-C", str(root), "log", "--oneline"], capture_output=True, text=True)
+    assert log.stdout == ""  # no commit at all
