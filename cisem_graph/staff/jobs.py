@@ -21,6 +21,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -175,9 +176,15 @@ def dependents(settings: Settings, record: history.Record) -> dict[str, list[str
     base = settings.base_iri
     own = {str(graph_iri(base, record.file.removesuffix(".ttl"))), str(graph_iri(base, METADATA_GRAPH))}
     try:
-        store = ox.Store.read_only(str(open_current(settings.dist_dir).store_path))
-    except (LoadError, OSError):
-        return {}
+        path = open_current(settings.dist_dir).store_path
+    except LoadError:
+        return {}  # nothing is served: nothing can depend on it
+    try:
+        store = ox.Store.read_only(str(path))
+    except OSError as exc:  # no check, no undo: never leave other files pointing at nothing
+        raise conflict(f"What depends on this publish cannot be checked now ({exc}); try again.",
+                       f"Non si può verificare ora che cosa dipende da questa pubblicazione "
+                       f"({exc}); riprovare.") from None
     values = " ".join(f"<{iri}>" for iri in record.created)
     query = (f"SELECT DISTINCT ?g ?thing WHERE {{ VALUES ?thing {{ {values} }} "
              "GRAPH ?g { { ?s ?p ?thing } UNION { ?thing ?p ?o } } }")
@@ -231,20 +238,13 @@ def _step(settings: Settings, job: Job, name: str) -> None:
 
 def _publish(settings: Settings, job: Job, upload: Upload, user: User) -> None:
     data_file = settings.data_dir / upload.target
-    new_bytes = (upload.staged(settings) / upload.target).read_bytes()
-    _write(settings, job, data_file, new_bytes)
+    _write(settings, job, data_file, (upload.staged(settings) / upload.target).read_bytes())
     if not _reload(settings, job):
         return
-    _step(settings, job, RECORD)
-    record = history.Record(
-        id=job.id, action=PUBLISH, at=now_iso(), user=user.name, file=upload.target,
-        version=job.version, previous_version=job.previous_version,
-        data_sha256=sha256_of(data_file), existed=job.existed, upload=upload.name,
-        kind=upload.kind, sha256=upload.sha256, rows=upload.rows, created=upload.created,
-        extended=upload.extended)
-    _commit(job, record, data_file, user,
-            f"Publish {upload.target} from {upload.name} ({upload.kind}, {upload.rows} rows)")
-    history.append(settings, record)
+    _record(settings, job, user, data_file,
+            f"Publish {upload.target} from {upload.name} ({upload.kind}, {upload.rows} rows)",
+            upload=upload.name, kind=upload.kind, sha256=upload.sha256, rows=upload.rows,
+            created=upload.created, extended=upload.extended)
     discard(settings, upload.id)
     _finish(settings, job, f"Published: {upload.name} is in data/{upload.target}.",
             f"Pubblicato: {upload.name} è in data/{upload.target}.")
@@ -256,20 +256,31 @@ def _undo(settings: Settings, job: Job, record: history.Record, user: User) -> N
     _write(settings, job, data_file, before)
     if not _reload(settings, job):
         return
-    _step(settings, job, RECORD)
-    undo = history.Record(
-        id=job.id, action=UNDO, at=now_iso(), user=user.name, file=record.file,
-        version=job.version, previous_version=job.previous_version,
-        data_sha256=sha256_of(data_file), existed=job.existed, upload=record.upload,
-        kind=record.kind, sha256=record.sha256, rows=record.rows, undoes=record.id)
     what = "restore the previous" if before is not None else "remove"
-    _commit(job, undo, data_file, user, f"Undo the publish of {record.upload}: {what} {record.file}")
-    history.append(settings, undo)
+    _record(settings, job, user, data_file,
+            f"Undo the publish of {record.upload}: {what} {record.file}", upload=record.upload,
+            kind=record.kind, sha256=record.sha256, rows=record.rows, undoes=record.id)
     _finish(settings, job, f"Undone: the publish of {record.upload} is no longer served.",
             f"Annullato: la pubblicazione di {record.upload} non è più in linea.")
 
 
-def _write(settings: Settings, job: Job, data_file, data: bytes | None) -> None:
+def _record(settings: Settings, job: Job, user: User, data_file: Path, message: str,
+            **about: object) -> None:
+    """The history record of a job that switched, and its commit when data/ is in git."""
+    _step(settings, job, RECORD)
+    record = history.Record(
+        id=job.id, action=job.action, at=now_iso(), user=user.name, file=job.file,
+        version=job.version, previous_version=job.previous_version,
+        data_sha256=sha256_of(data_file), existed=job.existed, **about)
+    try:
+        record.commit = job.commit = gitdata.commit(data_file, message, user.author)
+    except gitdata.GitFailed as exc:
+        record.commit_error = job.commit_error = str(exc)
+        log.warning("%s %s is published but not committed: %s", job.action, job.id, exc)
+    history.append(settings, record)
+
+
+def _write(settings: Settings, job: Job, data_file: Path, data: bytes | None) -> None:
     """Keep the file's bytes, then write the new ones (``None``: remove it)."""
     _step(settings, job, WRITE)
     job.existed = history.keep_previous(settings, job.id, data_file)
@@ -301,14 +312,6 @@ def _reload(settings: Settings, job: Job) -> bool:
               f"La pubblicazione nel triplestore non è riuscita: nulla è cambiato, la versione "
               f"{report.version} resta in linea ({report.message}).")
     return False
-
-
-def _commit(job: Job, record: history.Record, data_file, user: User, message: str) -> None:
-    try:
-        record.commit = job.commit = gitdata.commit(data_file, message, user.author)
-    except gitdata.GitFailed as exc:
-        record.commit_error = job.commit_error = str(exc)
-        log.warning("%s %s is published but not committed: %s", job.action, job.id, exc)
 
 
 def _finish(settings: Settings, job: Job, en: str, it: str) -> None:

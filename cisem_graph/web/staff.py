@@ -210,12 +210,8 @@ def upload() -> Response:
         checked = uploads.check_upload(settings, received, name, kind, user.name)
     except ImportFailed as exc:
         return problems_page(exc.problems, _import_status(exc), lang)
-    location = url_for("staff.upload_page", upload_id=checked.id, **lang_arg())
-    if wants_json():
-        response = jsonify(checked.as_json())
-        response.status_code, response.headers["Location"] = 201, location
-        return response
-    return redirect(location, 303)
+    return moved_on(url_for("staff.upload_page", upload_id=checked.id, **lang_arg()),
+                    checked.as_json(), 201)
 
 
 def _import_status(exc: ImportFailed) -> int:
@@ -334,12 +330,17 @@ def undo(record_id: str) -> Response:
 
 
 def job_started(job: jobs.Job) -> Response:
-    location = url_for("staff.job_page", job_id=job.id, **lang_arg())
-    if wants_json():
-        response = jsonify(job.as_json())
-        response.status_code, response.headers["Location"] = 202, location
-        return response
-    return redirect(location, 303)
+    return moved_on(url_for("staff.job_page", job_id=job.id, **lang_arg()), job.as_json(), 202)
+
+
+def moved_on(location: str, twin: dict, status: int) -> Response:
+    """A browser goes on to ``location`` (303); a JSON client gets ``status``, the twin and
+    ``Location``."""
+    if not wants_json():
+        return redirect(location, 303)
+    response = jsonify(twin)
+    response.status_code, response.headers["Location"] = status, location
+    return response
 
 
 # -- rendering -----------------------------------------------------------------------------------
