@@ -46,7 +46,7 @@ from cisem_graph.staff.users import User, hash_password  # noqa: E402
 RESULTS = HERE / "results"
 SHEET = ("titolo;inizio;fine;modalità;fonte\r\n"
          "Webinar di prova (fittizio);14/06/2031 18:00;14/06/2031 20:00;online;"
-         "https://example.org/fonte-fittizia\r\n").encode("utf-8")
+         "https://example.org/fonte-fittizia\r\n").encode()
 NAME = "prossimo-webinar.csv"
 
 

@@ -19,6 +19,12 @@ class CisemError(Exception):
         self.details = details
 
 
+def said(error: type[CisemError], en: str, it: str, **details: object) -> CisemError:
+    """An error people read in English or Italian (``details["messages"]``, as the staff area shows
+    it); ``message`` stays the English one."""
+    return error(en, messages={"en": en, "it": it}, **details)
+
+
 class ConfigError(CisemError):
     title = "Bad setting"
 

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..config import Settings
-from ..errors import NotFound
+from ..errors import NotFound, said
 from .files import ID, read_json, state, write_bytes, write_json
 
 HISTORY = "history.json"
@@ -59,7 +59,7 @@ def find(settings: Settings, record_id: str) -> Record:
     for record in records(settings) if ID.match(record_id) else []:
         if record.id == record_id:
             return record
-    raise NotFound("No such entry in the history.")
+    raise said(NotFound, "No such entry in the history.", "Nessuna voce simile nella cronologia.")
 
 
 def append(settings: Settings, record: Record) -> None:

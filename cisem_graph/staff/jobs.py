@@ -26,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..config import Settings
-from ..errors import CisemError, Conflict, LoadError
+from ..errors import CisemError, Conflict, LoadError, said
 from ..graph.sources import METADATA_GRAPH
 from ..graph.version import open_current
 from ..lock import PublishLock
@@ -101,10 +101,10 @@ def start_publish(settings: Settings, upload: Upload, user: User) -> Job:
     try:
         recover_held(settings)
         if not upload.changes:
-            raise conflict("This file was imported already: publishing it changes nothing.",
+            raise said(Conflict, "This file was imported already: publishing it changes nothing.",
                            "Questo file è già stato importato: pubblicarlo non cambia nulla.")
         if fingerprint(settings.data_dir) != upload.fingerprint:
-            raise conflict("The data changed after this file was checked (another publish or "
+            raise said(Conflict, "The data changed after this file was checked (another publish or "
                            "undo): upload it again to check it against the data as it is now.",
                            "I dati sono cambiati dopo il controllo di questo file (un'altra "
                            "pubblicazione o un annullamento): caricarlo di nuovo per "
@@ -138,9 +138,9 @@ def start_undo(settings: Settings, record_id: str, user: User) -> Job:
 def undo_refusal(settings: Settings, record: history.Record) -> None:
     """``Conflict`` (in Italian and English) when ``record`` cannot be undone now."""
     if record.action != PUBLISH:
-        raise conflict("Only a publish can be undone.", "Si può annullare solo una pubblicazione.")
+        raise said(Conflict, "Only a publish can be undone.", "Si può annullare solo una pubblicazione.")
     if record.undone_by:
-        raise conflict("This publish was undone already.",
+        raise said(Conflict, "This publish was undone already.",
                        "Questa pubblicazione è già stata annullata.")
     now = sha256_of(settings.data_dir / record.file)
     if now != record.data_sha256:
@@ -148,24 +148,20 @@ def undo_refusal(settings: Settings, record: history.Record) -> None:
                       if r.file == record.file and r.id > record.id), None)
         by = f" (by the publish of {later.upload}, {later.at})" if later else ""
         da = f" (dalla pubblicazione di {later.upload}, {later.at})" if later else ""
-        raise conflict(f"data/{record.file} changed after this publish{by}: undo the later change "
+        raise said(Conflict, f"data/{record.file} changed after this publish{by}: undo the later change "
                        "first.", f"data/{record.file} è cambiato dopo questa pubblicazione{da}: "
                        "annullare prima la modifica successiva.")
     if record.existed and not history.previous_path(settings, record.id).is_file():
-        raise conflict("The bytes this file had before are no longer kept: it cannot be undone.",
+        raise said(Conflict, "The bytes this file had before are no longer kept: it cannot be undone.",
                        "Il contenuto precedente del file non è più conservato: non si può annullare.")
     needed = dependents(settings, record)
     if needed:
         listed = "; ".join(f"{file} ({', '.join(things)})" for file, things in needed.items())
-        raise conflict(f"Other data files depend on what this publish added: {listed}. Remove "
+        raise said(Conflict, f"Other data files depend on what this publish added: {listed}. Remove "
                        "those statements first.",
                        f"Altri file di dati dipendono da ciò che questa pubblicazione ha aggiunto: "
                        f"{listed}. Togliere prima quelle affermazioni.", dependents=needed)
 
-
-def conflict(en: str, it: str, **details: object) -> Conflict:
-    """A refusal in both languages (``messages``), as the staff area shows it."""
-    return Conflict(en, messages={"en": en, "it": it}, **details)
 
 
 def dependents(settings: Settings, record: history.Record) -> dict[str, list[str]]:
@@ -182,7 +178,7 @@ def dependents(settings: Settings, record: history.Record) -> dict[str, list[str
     try:
         store = ox.Store.read_only(str(path))
     except OSError as exc:  # no check, no undo: never leave other files pointing at nothing
-        raise conflict(f"What depends on this publish cannot be checked now ({exc}); try again.",
+        raise said(Conflict, f"What depends on this publish cannot be checked now ({exc}); try again.",
                        f"Non si può verificare ora che cosa dipende da questa pubblicazione "
                        f"({exc}); riprovare.") from None
     values = " ".join(f"<{iri}>" for iri in record.created)

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..config import Settings
-from ..errors import NotFound
+from ..errors import NotFound, said
 from ..graph.sources import turtle_files
 from ..importer import import_file
 from .files import ID, new_id, now_iso, read_json, sha256_of, state, write_json
@@ -118,10 +118,11 @@ def new_upload_folder(settings: Settings) -> Path:
 
 def load_upload(settings: Settings, upload_id: str) -> Upload:
     if not ID.match(upload_id):
-        raise NotFound("No such upload.")
+        raise said(NotFound, "No such upload.", "Nessun caricamento simile.")
     raw = read_json(upload_folder(settings, upload_id) / META)
     if not isinstance(raw, dict):
-        raise NotFound("No such upload: it was published, discarded or is more than a week old.")
+        raise said(NotFound, "No such upload: it was published, discarded or is more than a week old.",
+                   "Nessun caricamento simile: è stato pubblicato, scartato o ha più di una settimana.")
     return Upload(**raw)
 
 

@@ -23,7 +23,7 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
 from ..config import Settings
-from ..errors import Forbidden
+from ..errors import Forbidden, said
 from ..staff.files import state, write_bytes
 from ..staff.throttle import SigninThrottle
 from ..staff.users import User, Users
@@ -138,12 +138,9 @@ def check_csrf() -> None:
     expected = session.get("csrf")
     given = request.form.get("csrf") or request.headers.get("X-CSRF-Token") or ""
     if not isinstance(expected, str) or not hmac.compare_digest(given.encode(), expected.encode()):
-        raise Forbidden("The form expired or did not come from this site: reload the page and try "
-                        "again.", messages={
-                            "en": "The form expired or did not come from this site: reload the page "
-                                  "and try again.",
-                            "it": "Il modulo è scaduto o non viene da questo sito: ricaricare la "
-                                  "pagina e riprovare."})
+        raise said(Forbidden, "The form expired or did not come from this site: reload the page and "
+                   "try again.", "Il modulo è scaduto o non viene da questo sito: ricaricare la "
+                   "pagina e riprovare.")
 
 
 def body_allowance(app: Flask) -> Callable[[str, str, str | None], int | None] | None:

@@ -21,7 +21,7 @@ from rdflib import Dataset
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import describe
-from ..errors import CisemError, ImportFailed, LoadError, NotFound, TooManyRequests, Unauthorized
+from ..errors import CisemError, ImportFailed, LoadError, NotFound, TooManyRequests, Unauthorized, said
 from ..importer import KINDS, Problem
 from ..importer.problems import RULES as IMPORT_RULES
 from ..namespaces import KINDS as THING_KINDS
@@ -64,8 +64,8 @@ def gate() -> Response | None:
     if user is None:
         if request.method == "GET" and not wants_json():
             return redirect(url_for("staff.signin_form", next=request.full_path.rstrip("?"), **lang_arg()))
-        raise Unauthorized("Sign in to the staff area first.", messages={
-            "en": "Sign in to the staff area first.", "it": "Accedere prima all'area riservata."})
+        raise said(Unauthorized, "Sign in to the staff area first.",
+                   "Accedere prima all'area riservata.")
     g.staff_user = user
     return None
 
@@ -134,9 +134,8 @@ def signin() -> Response:
     wait = staff.throttle.wait(keys)
     if wait > 0:
         minutes = max(1, math.ceil(wait / 60))
-        exc = TooManyRequests(t["too_many"].format(minutes=minutes), messages={
-            "it": staff_words("it")["too_many"].format(minutes=minutes),
-            "en": staff_words("en")["too_many"].format(minutes=minutes)})
+        exc = said(TooManyRequests, staff_words("en")["too_many"].format(minutes=minutes),
+                   staff_words("it")["too_many"].format(minutes=minutes))
         exc.retry_after = math.ceil(wait)
         raise exc
     user = staff.users.authenticate(name, password)
@@ -188,7 +187,7 @@ def template_file(name: str) -> Response:
     found = TEMPLATE.match(name)
     path = get_settings().data_dir / "templates" / name
     if not found or found["kind"] not in KINDS or not path.is_file():
-        raise NotFound("No such template.")
+        raise said(NotFound, "No such template.", "Nessun modello con questo nome.")
     return send_file(path, as_attachment=True, download_name=name)
 
 
@@ -263,11 +262,13 @@ def preview_thing(upload_id: str, kind: str, slug: str) -> Response:
     settings, lang = get_settings(), page_language()
     checked = uploads.load_upload(settings, upload_id)
     if kind not in THING_KINDS or not valid_slug(slug):
-        raise NotFound("There is no such thing in this preview.")
+        raise said(NotFound, "There is no such thing in this preview.",
+                   "In questa anteprima non c'è nulla con questo nome.")
     try:
         version = preview_version(settings, checked)
     except LoadError:
-        raise NotFound("This upload has no preview yet.") from None
+        raise said(NotFound, "This upload has no preview yet.",
+                   "Questo caricamento non ha ancora un'anteprima.") from None
     iri = str(thing_iri(settings.base_iri, kind, slug))
     root = request.url_root + url_for("staff.preview_page", upload_id=upload_id).lstrip("/") + "/"
     linker = PreviewLinker(settings.base_iri, request.url_root, prefix_table(settings.base_iri),
@@ -276,7 +277,8 @@ def preview_thing(upload_id: str, kind: str, slug: str) -> Response:
     try:
         description: Dataset = describe.describe(store, iri, settings.base_iri)
         if not any(len(graph) for graph in description.graphs()):
-            raise NotFound("There is no such thing in this preview.")
+            raise said(NotFound, "There is no such thing in this preview.",
+                   "In questa anteprima non c'è nulla con questo nome.")
         view = resource_view(store, iri, description, lang, 1, linker)
     finally:
         store.close()
@@ -306,9 +308,8 @@ def job_page(job_id: str) -> Response:
     lang = page_language()
     job = jobs.current_job(get_settings())
     if job is None or job.id != job_id:
-        raise NotFound("This job is over: its outcome is in the history.", messages={
-            "en": "This job is over: its outcome is in the history.",
-            "it": "Questo lavoro è concluso: il suo esito è nella cronologia."})
+        raise said(NotFound, "This job is over: its outcome is in the history.",
+                   "Questo lavoro è concluso: il suo esito è nella cronologia.")
     if wants_json():
         return jsonify(job.as_json())
     return page("staff/job.html", lang, job=job, pages=things(job.things, request.url_root))
