@@ -28,6 +28,7 @@ from ..graph.version import DatasetVersion, open_current, switch_current
 from ..namespaces import graph_iri
 from ..queries import query_prefixes
 from ..reload import build_apart
+from ..store import Store, open_store
 from .files import read_json, sha256_of, write_json
 from .uploads import Upload
 
@@ -71,9 +72,12 @@ def load_preview(settings: Settings, upload: Upload) -> Preview | None:
     return Preview.of(raw) if isinstance(raw, dict) else None
 
 
-def preview_version(settings: Settings, upload: Upload) -> DatasetVersion:
-    """The preview's dataset version (``LoadError`` when there is none yet)."""
-    return open_current(upload.staged_settings(settings).dist_dir)
+def preview_store(settings: Settings, upload: Upload) -> Store:
+    """The preview's own store, to render its pages (``LoadError`` when there is none yet): the
+    version in the upload's folder, embedded, also when the site serves a remote store, which
+    holds only what is published."""
+    version = open_current(upload.staged_settings(settings).dist_dir)
+    return open_store(settings.replace(store_query_url=None, query_processes=1), version)
 
 
 def build_preview(settings: Settings, upload: Upload) -> Preview:

@@ -27,10 +27,9 @@ from ..importer.problems import RULES as IMPORT_RULES
 from ..namespaces import KINDS as THING_KINDS
 from ..namespaces import thing_iri
 from ..staff import history, jobs, uploads
-from ..staff.preview import build_preview, load_preview, preview_version
+from ..staff.preview import build_preview, load_preview, preview_store
 from ..staff.spreadsheet import RULES as UPLOAD_RULES
 from ..staff.spreadsheet import refuse, upload_name
-from ..store.embedded import EmbeddedStore
 from . import client_of_request, errors, get_release, get_settings
 from .i18n import asked_language, page_language, words
 from .links import Linker, prefix_table
@@ -40,6 +39,8 @@ from .staff_words import staff_words
 
 bp = Blueprint("staff", __name__, url_prefix="/admin")
 
+NOTHING_PREVIEWED = ("There is no such thing in this preview.",
+                     "In questa anteprima non c'è nulla con questo nome.")
 #: pages that need no signed-in user
 OPEN = {"staff.signin_form", "staff.signin"}
 TEMPLATE = re.compile(r"^(?P<kind>[a-z]+)\.(?P<ext>xlsx|csv)$")
@@ -262,10 +263,9 @@ def preview_thing(upload_id: str, kind: str, slug: str) -> Response:
     settings, lang = get_settings(), page_language()
     checked = uploads.load_upload(settings, upload_id)
     if kind not in THING_KINDS or not valid_slug(slug):
-        raise said(NotFound, "There is no such thing in this preview.",
-                   "In questa anteprima non c'è nulla con questo nome.")
+        raise said(NotFound, *NOTHING_PREVIEWED)
     try:
-        version = preview_version(settings, checked)
+        store = preview_store(settings, checked)
     except LoadError:
         raise said(NotFound, "This upload has no preview yet.",
                    "Questo caricamento non ha ancora un'anteprima.") from None
@@ -273,12 +273,10 @@ def preview_thing(upload_id: str, kind: str, slug: str) -> Response:
     root = request.url_root + url_for("staff.preview_page", upload_id=upload_id).lstrip("/") + "/"
     linker = PreviewLinker(settings.base_iri, request.url_root, prefix_table(settings.base_iri),
                            preview_root=root)
-    store = EmbeddedStore(version.store_path, version.version, settings.replace(query_processes=1))
     try:
         description: Dataset = describe.describe(store, iri, settings.base_iri)
         if not any(len(graph) for graph in description.graphs()):
-            raise said(NotFound, "There is no such thing in this preview.",
-                   "In questa anteprima non c'è nulla con questo nome.")
+            raise said(NotFound, *NOTHING_PREVIEWED)
         view = resource_view(store, iri, description, lang, 1, linker)
     finally:
         store.close()
