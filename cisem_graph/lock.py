@@ -33,15 +33,14 @@ class PublishLock:
         self.path = Path(settings.state_dir) / LOCK_FILE
         self._file: IO[str] | None = None
 
-    def acquire(self, what: str, *, wait: bool = False, on_wait=None) -> None:
+    def acquire(self, what: str, *, wait: bool = False, on_wait=None, patience: float = 0.0) -> None:
         """Take the lock for ``what`` (said to whoever finds it taken); ``PublishBusy`` when another
-        holds it, or, with ``wait``, block until it is free (``on_wait(holder)`` is called once)."""
+        holds it for longer than ``patience`` seconds, or, with ``wait``, block until it is free
+        (``on_wait(holder)`` is called once)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(self.path, "a+", encoding="utf-8")
         try:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+            if not _try(handle, patience):
                 holder = self.holder()
                 if not wait:
                     raise PublishBusy(f"another publish is running ({holder}); try again when it "
@@ -110,12 +109,15 @@ def held(settings: Settings, what: str, *, wait: bool = False, on_wait=None) -> 
         lock.release()
 
 
-def wait_until_free(settings: Settings, timeout: float) -> bool:
-    """Poll until the lock is free (tests and the job page); whether it was within ``timeout``."""
-    deadline = time.monotonic() + timeout
-    lock = PublishLock(settings)
-    while not lock.is_free():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
+def _try(handle: IO[str], patience: float) -> bool:
+    """The lock without blocking, trying again for ``patience`` seconds (a job that has just said
+    it is done lets go of it a moment later)."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -69,3 +70,17 @@ def test_a_holder_that_dies_frees_the_lock(project_copy):
         holder.kill()
         holder.communicate(timeout=10)
     assert PublishLock(settings).is_free()
+
+
+def test_patience_waits_a_moment_not_a_publish(project_copy):
+    settings = Settings(root=project_copy)
+    holder = PublishLock(settings)
+    holder.acquire("a job that is just finishing")
+    threading.Timer(0.3, holder.release).start()
+    impatient, patient = PublishLock(settings), PublishLock(settings)
+    with pytest.raises(PublishBusy):
+        impatient.acquire("another", patience=0.05)
+    started = time.monotonic()
+    patient.acquire("the next job", patience=2.0)
+    assert 0.1 < time.monotonic() - started < 2.0
+    patient.release()

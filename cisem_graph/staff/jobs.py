@@ -42,6 +42,9 @@ log = logging.getLogger("cisem_graph.staff")
 JOB = "job.json"
 RUNNING, DONE, FAILED_STATE = "running", "done", "failed"
 PUBLISH, UNDO = history.PUBLISH, history.UNDO
+#: seconds a new job waits for the lock: a job that has just said it is done lets go of it a moment
+#: later; a publish that is running holds it much longer (409)
+PATIENCE = 2.0
 #: a job's steps, in order (``push`` only with a remote store)
 CHECK, WRITE, BUILD, PUSH, SWITCH, RECORD = "check", "write", "build", "push", "switch", "record"
 
@@ -97,7 +100,7 @@ def start_publish(settings: Settings, upload: Upload, user: User) -> Job:
     """Publish a checked upload: ``PublishBusy`` while another publish runs, ``Conflict`` when the
     upload changes nothing or ``data/`` changed since it was checked."""
     lock = PublishLock(settings)
-    lock.acquire(f"publish of {upload.name} by {user.name}")
+    lock.acquire(f"publish of {upload.name} by {user.name}", patience=PATIENCE)
     try:
         recover_held(settings)
         if not upload.changes:
@@ -121,7 +124,7 @@ def start_publish(settings: Settings, upload: Upload, user: User) -> Job:
 def start_undo(settings: Settings, record_id: str, user: User) -> Job:
     """Undo a published import: ``Conflict``, saying why, when it cannot be undone now."""
     lock = PublishLock(settings)
-    lock.acquire(f"undo by {user.name}")
+    lock.acquire(f"undo by {user.name}", patience=PATIENCE)
     try:
         recover_held(settings)
         record = history.find(settings, record_id)

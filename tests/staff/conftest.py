@@ -12,7 +12,6 @@ import pytest
 
 from cisem_graph.config import Settings
 from cisem_graph.graph.pipeline import build
-from cisem_graph.lock import wait_until_free
 from cisem_graph.staff import jobs, uploads
 from cisem_graph.staff.users import User, add_user, read_users
 
@@ -44,13 +43,11 @@ def receive(settings: Settings, name: str, data: bytes, kind: str = "events",
 
 
 def finished(settings: Settings, timeout: float = 60) -> jobs.Job:
-    """The current job once it has ended and let go of the publish lock (it says it is done just
-    before it does)."""
+    """The current job once it has ended."""
     deadline = time.monotonic() + timeout
     while True:
         job = jobs.current_job(settings)
         if job is not None and job.state != jobs.RUNNING:
-            assert wait_until_free(settings, 10)
             return job
         assert time.monotonic() < deadline, f"the job did not end: {job}"
         time.sleep(0.1)
