@@ -153,6 +153,13 @@ class Conflict(CisemError):
     title = "Conflict"
 
 
+class WorkStopped(CisemError):
+    """Work in the background (a check, a preview) that failed or lost its worker: try again."""
+
+    status = 503
+    title = "Work stopped"
+
+
 class Forbidden(CisemError):
     """A form that did not come from our own page (CSRF token missing or wrong)."""
 

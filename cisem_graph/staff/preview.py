@@ -14,7 +14,8 @@ upload's own folder: outside ``dist/``, never switched to, never pushed to a rem
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+import threading
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,10 +30,13 @@ from ..namespaces import graph_iri
 from ..queries import query_prefixes
 from ..reload import build_apart
 from ..store import Store, open_store
-from .files import read_json, sha256_of, write_json
+from . import tasks
+from .files import sha256_of
 from .uploads import Upload
 
+#: the preview's state (``tasks``) and, once built, the preview
 PREVIEW = "preview.json"
+BUILT, REFUSED = "built", "refused"
 #: statements listed per graph and direction; the counts are always whole
 MAX_LISTED = 500
 #: a local name written after a prefix as it is (else the IRI is written whole)
@@ -51,7 +55,7 @@ class GraphChange:
 
 @dataclass
 class Preview:
-    ok: bool
+    state: str  #: built, or refused (the data with the upload does not build)
     version: str | None = None
     triples: int = 0
     changes: list[GraphChange] = field(default_factory=list)
@@ -59,17 +63,38 @@ class Preview:
     findings: list[dict] = field(default_factory=list)
     message: str = ""
 
+    @property
+    def ok(self) -> bool:
+        return self.state == BUILT
+
     def as_json(self) -> dict:
         return asdict(self)
 
     @classmethod
     def of(cls, raw: dict) -> Preview:
-        return cls(**{**raw, "changes": [GraphChange(**c) for c in raw.get("changes", [])]})
+        known = {f.name for f in fields(cls)} - {"changes"}
+        return cls(**{k: v for k, v in raw.items() if k in known},
+                   changes=[GraphChange(**c) for c in raw.get("changes", [])])
+
+
+def preview_state(settings: Settings, upload: Upload) -> dict | None:
+    """The preview's build (``tasks``): running, built, refused, failed or interrupted; ``None``
+    when none was asked for."""
+    return tasks.read(upload.folder(settings) / PREVIEW)
 
 
 def load_preview(settings: Settings, upload: Upload) -> Preview | None:
-    raw = read_json(upload.folder(settings) / PREVIEW)
-    return Preview.of(raw) if isinstance(raw, dict) else None
+    """The preview, once built (or refused)."""
+    state = preview_state(settings, upload)
+    return Preview.of(state) if state and state["state"] in (BUILT, REFUSED) else None
+
+
+def start_preview(settings: Settings, upload: Upload) -> threading.Thread | None:
+    """``build_preview`` in the background, unless one is being built already."""
+    path = upload.folder(settings) / PREVIEW
+    if tasks.running(path):
+        return None
+    return tasks.start(path, lambda: build_preview(settings, upload).as_json())
 
 
 def preview_store(settings: Settings, upload: Upload) -> Store:
@@ -85,16 +110,13 @@ def build_preview(settings: Settings, upload: Upload) -> Preview:
     staged = upload.staged_settings(settings)
     outcome, payload = build_apart(staged, Path(staged.dist_dir))
     if outcome == "invalid":
-        preview = Preview(False, findings=[asdict(f) for f in payload],
-                          message="the data with this file does not conform")
-    elif outcome == "unloadable":
-        preview = Preview(False, message=str(payload))
-    else:
-        version, _warnings = payload
-        switch_current(Path(staged.dist_dir), version.version)  # the upload's own dist/, not dist/
-        preview = Preview(True, version.version, version.triples, compare(settings, upload, version))
-    write_json(upload.folder(settings) / PREVIEW, preview.as_json())
-    return preview
+        return Preview(REFUSED, findings=[asdict(f) for f in payload],
+                       message="the data with this file does not conform")
+    if outcome == "unloadable":
+        return Preview(REFUSED, message=str(payload))
+    version, _warnings = payload
+    switch_current(Path(staged.dist_dir), version.version)  # the upload's own dist/, not dist/
+    return Preview(BUILT, version.version, version.triples, compare(settings, upload, version))
 
 
 def compare(settings: Settings, upload: Upload, new: DatasetVersion) -> list[GraphChange]:

@@ -11,19 +11,26 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..config import Settings
-from ..errors import NotFound, said
+from ..errors import ImportFailed, NotFound, UploadRefused, said
 from ..graph.sources import turtle_files
-from ..importer import import_file
+from ..importer import Problem, import_file
+from . import tasks
 from .files import ID, new_id, now_iso, read_json, sha256_of, state, write_json
 from .spreadsheet import Formulas, inspect_workbook
 
 UPLOADS = "uploads"
 META = "upload.json"
+#: the check's state (``tasks``)
+CHECK = "check.json"
+CHECKED, REFUSED = "checked", "refused"
+GONE = ("No such upload: it was published, discarded or is more than a week old.",
+        "Nessun caricamento simile: è stato pubblicato, scartato o ha più di una settimana.")
 #: an upload not published is forgotten after this many seconds (its folder removed)
 KEEP_SECONDS = 7 * 24 * 3600
 
@@ -82,11 +89,11 @@ def fingerprint(folder: Path) -> str:
 
 def check_upload(settings: Settings, received: Path, name: str, kind: str, user: str) -> Upload:
     """Check a received spreadsheet (``received``, inside ``new_upload_folder``) against a copy of
-    ``data/``; ``ImportFailed`` (and the folder removed) when anything is wrong."""
+    ``data/``; ``ImportFailed`` (the copy and the spreadsheet removed) when anything is wrong."""
     folder = received.parent
+    staged = folder / "data"
     try:
         formulas = inspect_workbook(received, name) if name.lower().endswith(".xlsx") else Formulas()
-        staged = folder / "data"
         staged.mkdir()
         for path in turtle_files(Path(settings.data_dir)):
             shutil.copyfile(path, staged / path.name)
@@ -94,7 +101,8 @@ def check_upload(settings: Settings, received: Path, name: str, kind: str, user:
         result = import_file(received, kind, settings.replace(data_dir=staged,
                                                               dist_dir=folder / "dist"))
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(staged, ignore_errors=True)
+        received.unlink(missing_ok=True)
         raise
     upload = Upload(
         id=folder.name, user=user, at=now_iso(), kind=kind, name=name, sha256=result.sha256,
@@ -108,6 +116,42 @@ def check_upload(settings: Settings, received: Path, name: str, kind: str, user:
     return upload
 
 
+def start_check(settings: Settings, received: Path, name: str, kind: str,
+                user: str) -> threading.Thread:
+    """``check_upload`` in the background (``tasks``): ``check_state`` says how it went."""
+    def work() -> dict:
+        try:
+            check_upload(settings, received, name, kind, user)
+        except ImportFailed as exc:
+            return {"state": REFUSED, "problems": [p.as_dict() for p in exc.problems],
+                    "status": refusal_status(exc.problems)}
+        except UploadRefused as exc:
+            return {"state": REFUSED, "problems": [p.as_dict() for p in exc.problems],
+                    "status": exc.status}
+        return {"state": CHECKED}
+
+    return tasks.start(received.parent / CHECK, work, name=name, kind=kind, user=user)
+
+
+def check_state(settings: Settings, upload_id: str) -> dict:
+    """How an upload's check went: running, checked, refused (with its problems and status),
+    failed or interrupted."""
+    state = tasks.read(upload_folder(settings, upload_id) / CHECK) if ID.match(upload_id) else None
+    if state is None:
+        raise said(NotFound, *GONE)
+    return state
+
+
+def refusal_status(problems: list[Problem]) -> int:
+    """413 for a file over the limit, 415 for a format not taken, else 422 (rows break rules)."""
+    rules = {p.rule for p in problems}
+    if "too-large" in rules:
+        return 413
+    if "format" in rules:
+        return 415
+    return 422
+
+
 def new_upload_folder(settings: Settings) -> Path:
     """A fresh folder for the next upload (old unpublished ones are removed first)."""
     prune(settings)
@@ -117,12 +161,10 @@ def new_upload_folder(settings: Settings) -> Path:
 
 
 def load_upload(settings: Settings, upload_id: str) -> Upload:
-    if not ID.match(upload_id):
-        raise said(NotFound, "No such upload.", "Nessun caricamento simile.")
-    raw = read_json(upload_folder(settings, upload_id) / META)
+    """A checked upload (``NotFound`` for one refused, still being checked, or gone)."""
+    raw = read_json(upload_folder(settings, upload_id) / META) if ID.match(upload_id) else None
     if not isinstance(raw, dict):
-        raise said(NotFound, "No such upload: it was published, discarded or is more than a week old.",
-                   "Nessun caricamento simile: è stato pubblicato, scartato o ha più di una settimana.")
+        raise said(NotFound, *GONE)
     return Upload(**raw)
 
 

@@ -21,13 +21,13 @@ from rdflib import Dataset
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import describe
-from ..errors import CisemError, ImportFailed, LoadError, NotFound, TooManyRequests, Unauthorized, said
+from ..errors import CisemError, LoadError, NotFound, TooManyRequests, Unauthorized, WorkStopped, said
 from ..importer import KINDS, Problem
 from ..importer.problems import RULES as IMPORT_RULES
 from ..namespaces import KINDS as THING_KINDS
 from ..namespaces import thing_iri
-from ..staff import history, jobs, uploads
-from ..staff.preview import build_preview, load_preview, preview_store
+from ..staff import history, jobs, tasks, uploads
+from ..staff.preview import load_preview, preview_state, preview_store, start_preview
 from ..staff.spreadsheet import RULES as UPLOAD_RULES
 from ..staff.spreadsheet import refuse, upload_name
 from . import client_of_request, errors, get_release, get_settings
@@ -206,49 +206,73 @@ def upload() -> Response:
     folder = uploads.new_upload_folder(settings)
     received = folder / name
     sheet.save(received)
-    try:
-        checked = uploads.check_upload(settings, received, name, kind, user.name)
-    except ImportFailed as exc:
-        return problems_page(exc.problems, _import_status(exc), lang)
-    return moved_on(url_for("staff.upload_page", upload_id=checked.id, **lang_arg()),
-                    checked.as_json(), 201)
-
-
-def _import_status(exc: ImportFailed) -> int:
-    rules = {p.rule for p in exc.problems}
-    if "too-large" in rules:
-        return 413
-    if "format" in rules:
-        return 415
-    return 422
+    uploads.start_check(settings, received, name, kind, user.name).join(tasks.ANSWER_WITHIN)
+    return upload_outcome(folder.name, lang, posted=True)
 
 
 @bp.get("/uploads/<upload_id>")
 def upload_page(upload_id: str) -> Response:
-    settings, lang = get_settings(), page_language()
+    return upload_outcome(upload_id, page_language(), posted=False)
+
+
+def upload_outcome(upload_id: str, lang: str, *, posted: bool) -> Response:
+    """Where an upload's check is: its problems, the sheet checked, or still being checked (a
+    page that follows it). A form posted moves on to the upload's own page."""
+    settings = get_settings()
+    state = uploads.check_state(settings, upload_id)
+    location = url_for("staff.upload_page", upload_id=upload_id, **lang_arg())
+    if state["state"] == uploads.REFUSED:
+        return problems_page([Problem(**p) for p in state["problems"]], state["status"], lang)
+    if state["state"] == tasks.RUNNING:
+        if posted or wants_json():
+            return moved_on(location, state, 202)
+        return page("staff/working.html", lang, title=staff_words(lang)["checking"],
+                    what=state.get("name"))
+    if state["state"] != uploads.CHECKED:
+        raise stopped(state)
     checked = uploads.load_upload(settings, upload_id)
-    if wants_json():
-        return jsonify(checked.as_json())
-    return page("staff/upload.html", lang, upload=checked, preview=load_preview(settings, checked),
+    if posted or wants_json():
+        return moved_on(location, checked.as_json(), 201) if posted else jsonify(checked.as_json())
+    return page("staff/upload.html", lang, upload=checked, preview=preview_state(settings, checked),
                 kind_label=kind_label(checked.kind, lang),
                 warnings=[Problem(**p) for p in checked.warnings],
                 created=things(checked.created, None), extended=things(checked.extended, None))
 
 
+def stopped(state: dict) -> WorkStopped:
+    """Work that failed (a bug, said) or whose worker died: try again."""
+    why = state.get("error") or state["state"]
+    return said(WorkStopped, f"The work stopped ({why}): try again.",
+                f"Il lavoro si è fermato ({why}): riprovare.")
+
+
 @bp.post("/uploads/<upload_id>/preview")
 def make_preview(upload_id: str) -> Response:
     settings = get_settings()
-    build_preview(settings, uploads.load_upload(settings, upload_id))
-    return redirect(url_for("staff.preview_page", upload_id=upload_id, **lang_arg()), 303)
+    checked = uploads.load_upload(settings, upload_id)
+    building = start_preview(settings, checked)
+    if building is not None:
+        building.join(tasks.ANSWER_WITHIN)
+    state = preview_state(settings, checked) or {}
+    return moved_on(url_for("staff.preview_page", upload_id=upload_id, **lang_arg()), state,
+                    202 if state.get("state") == tasks.RUNNING else 201)
 
 
 @bp.get("/uploads/<upload_id>/preview")
 def preview_page(upload_id: str) -> Response:
     settings, lang = get_settings(), page_language()
     checked = uploads.load_upload(settings, upload_id)
+    state = preview_state(settings, checked)
+    if state is None:
+        return redirect(url_for("staff.upload_page", upload_id=upload_id, **lang_arg()), 303)
+    if state["state"] == tasks.RUNNING:
+        if wants_json():
+            return jsonify(state)
+        return page("staff/working.html", lang, title=staff_words(lang)["building"],
+                    what=checked.name)
     preview = load_preview(settings, checked)
     if preview is None:
-        return redirect(url_for("staff.upload_page", upload_id=upload_id, **lang_arg()), 303)
+        raise stopped(state)
     if wants_json():
         return jsonify(preview.as_json())
     root = url_for("staff.preview_page", upload_id=upload_id) + "/"

@@ -128,6 +128,10 @@ STAFF: dict[str, tuple[str, str]] = {
     "versions": ("Versioni", "Versions"),
     "nothing_yet": ("Nessuna pubblicazione ancora.", "Nothing published yet."),
     "refused": ("Richiesta rifiutata", "Request refused"),
+    "checking": ("Controllo del foglio in corso…", "Checking the sheet…"),
+    "building": ("Costruzione dell'anteprima in corso…", "Building the preview…"),
+    "working_note": ("Questa pagina si aggiorna da sola finché il lavoro non è finito.",
+                     "This page refreshes itself until the work is done."),
     "back": ("Torna all'area riservata", "Back to the staff area"),
 }
 

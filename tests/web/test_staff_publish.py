@@ -77,7 +77,9 @@ def test_an_impossible_date_is_shown_where_it_is(site, tmp_path, lang, rule):
     assert [2, "inizio (B)", BAD_DATE, rule] == [int(rows[0][0]), *rows[0][1:4]]
     assert BAD_DATE in rows[0][4]  # what to do names the value
     assert snapshot(settings.data_dir, settings.dist_dir) == before
-    assert not any((settings.state_dir / "uploads").iterdir())
+    # the refusal is kept (the page can be shown again); neither the sheet nor a copy of data/
+    [folder] = (settings.state_dir / "uploads").iterdir()
+    assert [p.name for p in folder.iterdir()] == ["check.json"]
 
 
 def test_the_problems_have_a_json_twin(maria, site):
@@ -321,3 +323,46 @@ def test_a_reload_while_a_job_runs_is_409(maria, site):
         location = maria.upload("prossimo-webinar.csv", good_csv()).headers["Location"]
         busy = maria.post(location.split("?")[0] + "/publish")
         assert busy.status_code == 409 and "publish of a test" in busy.get_data(as_text=True)
+
+
+# -- work that outlasts a request ---------------------------------------------------------------
+
+def test_a_check_still_running_is_followed_and_a_dead_one_said(maria, site):
+    """The states a long check leaves (at 100k triples it takes tens of seconds), written as the
+    check writes them: running in a live worker, then in one that died."""
+    import json
+    import os
+
+    from cisem_graph.staff.uploads import CHECK, new_upload_folder
+
+    _, settings = site
+    folder = new_upload_folder(settings)
+    state = {"state": "running", "pid": os.getpid(), "started": "2031-01-01T00:00:00+00:00",
+             "name": "lungo.xlsx", "kind": "events", "user": "maria"}
+    (folder / CHECK).write_text(json.dumps(state))
+    page = maria.get(f"/admin/uploads/{folder.name}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and '<meta http-equiv="refresh"' in text
+    assert Forms(text).ids["state"] == "lungo.xlsx" and "Checking the sheet" in text
+    twin = maria.client.get(f"/admin/uploads/{folder.name}", headers=JSON)
+    assert twin.status_code == 202 and twin.json["state"] == "running"
+    (folder / CHECK).write_text(json.dumps({**state, "pid": 2**22 + 7}))  # no such process
+    stopped = maria.get(f"/admin/uploads/{folder.name}")
+    assert stopped.status_code == 503 and "interrupted" in stopped.get_data(as_text=True)
+
+
+def test_a_preview_being_built_is_followed(maria, site):
+    import json
+    import os
+
+    from cisem_graph.staff.preview import PREVIEW
+
+    _, settings = site
+    location = maria.upload("prossimo-webinar.csv", good_csv()).headers["Location"].split("?")[0]
+    folder = settings.state_dir / "uploads" / upload_id(location)
+    (folder / PREVIEW).write_text(json.dumps({"state": "running", "pid": os.getpid()}))
+    page = maria.get(location + "/preview")
+    assert page.status_code == 200 and "Building the preview" in page.get_data(as_text=True)
+    # asked again meanwhile: no second build; the page goes on following the first
+    again = maria.post(location + "/preview")
+    assert again.status_code == 303 and json.loads((folder / PREVIEW).read_text())["state"] == "running"
