@@ -99,42 +99,48 @@ def _save(settings: Settings, job: Job) -> None:
 def start_publish(settings: Settings, upload: Upload, user: User) -> Job:
     """Publish a checked upload: ``PublishBusy`` while another publish runs, ``Conflict`` when the
     upload changes nothing or ``data/`` changed since it was checked."""
-    lock = PublishLock(settings)
-    lock.acquire(f"publish of {upload.name} by {user.name}", patience=PATIENCE)
-    try:
-        recover_held(settings)
+    def prepare() -> tuple[Job, Callable[[], None]]:
         if not upload.changes:
             raise said(Conflict, "This file was imported already: publishing it changes nothing.",
-                           "Questo file è già stato importato: pubblicarlo non cambia nulla.")
+                       "Questo file è già stato importato: pubblicarlo non cambia nulla.")
         if fingerprint(settings.data_dir) != upload.fingerprint:
             raise said(Conflict, "The data changed after this file was checked (another publish or "
-                           "undo): upload it again to check it against the data as it is now.",
-                           "I dati sono cambiati dopo il controllo di questo file (un'altra "
-                           "pubblicazione o un annullamento): caricarlo di nuovo per "
-                           "controllarlo sui dati attuali.")
+                       "undo): upload it again to check it against the data as it is now.",
+                       "I dati sono cambiati dopo il controllo di questo file (un'altra "
+                       "pubblicazione o un annullamento): caricarlo di nuovo per controllarlo sui "
+                       "dati attuali.")
         job = _new_job(settings, PUBLISH, user, upload.target, upload.name, upload.id,
                        upload.created + upload.extended)
-    except BaseException:
-        lock.release()
-        raise
-    _start(settings, job, lock, lambda: _publish(settings, job, upload, user))
-    return job
+        return job, lambda: _publish(settings, job, upload, user)
+
+    return _begin(settings, f"publish of {upload.name} by {user.name}", prepare)
 
 
 def start_undo(settings: Settings, record_id: str, user: User) -> Job:
     """Undo a published import: ``Conflict``, saying why, when it cannot be undone now."""
-    lock = PublishLock(settings)
-    lock.acquire(f"undo by {user.name}", patience=PATIENCE)
-    try:
-        recover_held(settings)
+    def prepare() -> tuple[Job, Callable[[], None]]:
         record = history.find(settings, record_id)
         undo_refusal(settings, record)
         job = _new_job(settings, UNDO, user, record.file, record.upload, record.id,
                        record.created + record.extended)
+        return job, lambda: _undo(settings, job, record, user)
+
+    return _begin(settings, f"undo by {user.name}", prepare)
+
+
+def _begin(settings: Settings, what: str,
+           prepare: Callable[[], tuple[Job, Callable[[], None]]]) -> Job:
+    """Take the lock, roll back a job that died, ``prepare`` the job (a refusal lets the lock go),
+    and run it in a thread that lets the lock go when it ends."""
+    lock = PublishLock(settings)
+    lock.acquire(what, patience=PATIENCE)
+    try:
+        recover_held(settings)
+        job, work = prepare()
     except BaseException:
         lock.release()
         raise
-    _start(settings, job, lock, lambda: _undo(settings, job, record, user))
+    _start(settings, job, lock, work)
     return job
 
 
@@ -144,27 +150,25 @@ def undo_refusal(settings: Settings, record: history.Record) -> None:
         raise said(Conflict, "Only a publish can be undone.", "Si può annullare solo una pubblicazione.")
     if record.undone_by:
         raise said(Conflict, "This publish was undone already.",
-                       "Questa pubblicazione è già stata annullata.")
-    now = sha256_of(settings.data_dir / record.file)
-    if now != record.data_sha256:
+                   "Questa pubblicazione è già stata annullata.")
+    if sha256_of(settings.data_dir / record.file) != record.data_sha256:
         later = next((r for r in history.records(settings)
                       if r.file == record.file and r.id > record.id), None)
         by = f" (by the publish of {later.upload}, {later.at})" if later else ""
         da = f" (dalla pubblicazione di {later.upload}, {later.at})" if later else ""
-        raise said(Conflict, f"data/{record.file} changed after this publish{by}: undo the later change "
-                       "first.", f"data/{record.file} è cambiato dopo questa pubblicazione{da}: "
-                       "annullare prima la modifica successiva.")
+        raise said(Conflict, f"data/{record.file} changed after this publish{by}: undo the later "
+                   "change first.", f"data/{record.file} è cambiato dopo questa pubblicazione{da}: "
+                   "annullare prima la modifica successiva.")
     if record.existed and not history.previous_path(settings, record.id).is_file():
         raise said(Conflict, "The bytes this file had before are no longer kept: it cannot be undone.",
-                       "Il contenuto precedente del file non è più conservato: non si può annullare.")
+                   "Il contenuto precedente del file non è più conservato: non si può annullare.")
     needed = dependents(settings, record)
     if needed:
         listed = "; ".join(f"{file} ({', '.join(things)})" for file, things in needed.items())
         raise said(Conflict, f"Other data files depend on what this publish added: {listed}. Remove "
-                       "those statements first.",
-                       f"Altri file di dati dipendono da ciò che questa pubblicazione ha aggiunto: "
-                       f"{listed}. Togliere prima quelle affermazioni.", dependents=needed)
-
+                   "those statements first.", f"Altri file di dati dipendono da ciò che questa "
+                   f"pubblicazione ha aggiunto: {listed}. Togliere prima quelle affermazioni.",
+                   dependents=needed)
 
 
 def dependents(settings: Settings, record: history.Record) -> dict[str, list[str]]:
@@ -181,9 +185,9 @@ def dependents(settings: Settings, record: history.Record) -> dict[str, list[str
     try:
         store = ox.Store.read_only(str(path))
     except OSError as exc:  # no check, no undo: never leave other files pointing at nothing
-        raise said(Conflict, f"What depends on this publish cannot be checked now ({exc}); try again.",
-                       f"Non si può verificare ora che cosa dipende da questa pubblicazione "
-                       f"({exc}); riprovare.") from None
+        raise said(Conflict, f"What depends on this publish cannot be checked now ({exc}); try "
+                   "again.", f"Non si può verificare ora che cosa dipende da questa pubblicazione "
+                   f"({exc}); riprovare.") from None
     values = " ".join(f"<{iri}>" for iri in record.created)
     query = (f"SELECT DISTINCT ?g ?thing WHERE {{ VALUES ?thing {{ {values} }} "
              "GRAPH ?g { { ?s ?p ?thing } UNION { ?thing ?p ?o } } }")
@@ -218,10 +222,15 @@ def _start(settings: Settings, job: Job, lock: PublishLock, work: Callable[[], N
         except Exception as exc:  # anything unforeseen: roll back, say so, keep the server
             log.exception("%s job %s failed", job.action, job.id)
             reason = exc.message if isinstance(exc, CisemError) else f"{type(exc).__name__}: {exc}"
-            _fail(settings, job, "error", f"The job stopped on an error ({reason}); data/ is as it "
-                  "was and the served version did not change.",
-                  f"Il lavoro si è fermato per un errore ({reason}); data/ è com'era e la versione "
-                  "pubblicata non è cambiata.")
+            if job.switched:  # served already: only recording it failed
+                _finish(settings, job, f"Version {job.version} serves, but recording it stopped on "
+                        f"an error ({reason}).", f"La versione {job.version} è in linea, ma la sua "
+                        f"registrazione si è fermata per un errore ({reason}).")
+            else:
+                _fail(settings, job, "error", f"The job stopped on an error ({reason}); data/ is as "
+                      "it was and the served version did not change.", f"Il lavoro si è fermato "
+                      f"per un errore ({reason}); data/ è com'era e la versione pubblicata non è "
+                      "cambiata.")
         finally:
             lock.release()
 

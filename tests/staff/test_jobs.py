@@ -225,3 +225,16 @@ def test_a_data_folder_the_repository_ignores_is_not_committed(staffed, maria):
     assert job.state == jobs.DONE and job.commit is None and job.commit_error is None
     log = subprocess.run(["git", "-C", str(root), "log", "--oneline"], capture_output=True, text=True)
     assert log.stdout == ""  # no commit at all
+
+
+def test_an_error_on_the_way_is_said_and_changes_nothing(staffed, maria):
+    """data/ cannot take the file (a folder stands where it goes): the job fails, said why."""
+    upload = receive(staffed, "prossimo-webinar.csv", good_csv())
+    (staffed.data_dir / upload.target).mkdir()  # not a *.ttl file: the data is as checked
+    data, version = snapshot(staffed.data_dir), open_current(staffed.dist_dir).version
+    jobs.start_publish(staffed, upload, maria)
+    job = finished(staffed)
+    assert (job.state, job.outcome) == (jobs.FAILED_STATE, "error")
+    assert "IsADirectoryError" in job.message["en"] and "data/ è com'era" in job.message["it"]
+    assert snapshot(staffed.data_dir) == data and open_current(staffed.dist_dir).version == version
+    assert history.records(staffed) == []
