@@ -69,6 +69,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("service_allowlist", (), "SERVICE endpoints a query may name (space-separated IRIs)"),
     Setting("cache_entries", 512, "Serialized answers kept per worker for repeated GET queries"),
     Setting("cors_origin", "*", "Access-Control-Allow-Origin sent on read responses"),
+    Setting("cache_max_age", 60, "Seconds a browser may reuse a page or an answer of the served "
+            "version without asking (Cache-Control max-age)"),
+    Setting("cache_shared_max_age", 300, "Seconds a shared cache (a CDN, Varnish, nginx) may "
+            "(s-maxage); set it long when cache_ban_urls reach every cache"),
+    Setting("cache_ban_urls", (), "Caches in front (space-separated URLs) that a reload tells to "
+            "drop every answer of another version (HTTP BAN with X-Dataset-Version)"),
     Setting("admin_token", None, "Token that enables the admin endpoints (off when unset)"),
     Setting("staff_users_file", None, "Users file of the staff area at /admin/ (scrypt hashes, "
             "managed by `cisem-graph user add|remove`); unset: no staff area"),
@@ -87,11 +93,22 @@ SETTINGS: tuple[Setting, ...] = (
             "(dct:identifier of the publisher, as DCAT-AP_IT asks)"),
     Setting("contact_email", None, "Contact address for the dataset (dcat:contactPoint; "
             "none when unset)"),
+    Setting("public_url", None, "The site's public root (https://data.example.org/): every absolute "
+            "URL is written with it, whatever Host a request names"),
+    Setting("allowed_hosts", (), "Host names a request may name (space-separated; .example.org takes "
+            "its subdomains too); any other Host is a 400 (default: the base IRI's host, localhost, "
+            "127.0.0.1, ::1)"),
+    Setting("warm_pages", True, "Work out what the pages share (counts, lists, the network) in the "
+            "background when a version is opened, so their first reader does not wait"),
     Setting("sitemap_limit", 50_000, "Most URLs in one sitemap file; more make a sitemap index"),
     Setting("import_max_bytes", 20_000_000, "Largest spreadsheet `cisem-graph import` reads, in bytes "
             "(checked before parsing)"),
     Setting("store_query_url", None, "SPARQL 1.1 query endpoint of a remote store (unset: the "
             "embedded store)"),
+    Setting("store_replica_urls", (), "More query endpoints holding the same published version "
+            "(read replicas, space-separated): queries go to the healthy ones in turn"),
+    Setting("store_check_interval", 2.0, "Seconds between two checks of each replica (down, slow: "
+            "no answer within this time, or another version: out of the rotation)"),
     Setting("store_update_url", None, "SPARQL 1.1 update endpoint of the remote store (for push)"),
     Setting("store_gsp_url", None, "Graph Store Protocol endpoint of the remote store (for push)"),
     Setting("store_user", None, "User name for the remote store (HTTP Basic; unset: none)"),
@@ -142,6 +159,9 @@ class Settings:
     service_allowlist: tuple[str, ...] = field(default_factory=tuple)
     cache_entries: int = 512
     cors_origin: str = "*"
+    cache_max_age: int = 60
+    cache_shared_max_age: int = 300
+    cache_ban_urls: tuple[str, ...] = field(default_factory=tuple)
     admin_token: str | None = None
     staff_users_file: Path | None = None
     secret_key: str | None = field(default=None, repr=False)
@@ -153,9 +173,14 @@ class Settings:
     publisher_url: str | None = None
     publisher_identifier: str | None = None
     contact_email: str | None = None
+    public_url: str | None = None
+    allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
+    warm_pages: bool = True
     sitemap_limit: int = 50_000
     import_max_bytes: int = 20_000_000
     store_query_url: str | None = None
+    store_replica_urls: tuple[str, ...] = field(default_factory=tuple)
+    store_check_interval: float = 2.0
     store_update_url: str | None = None
     store_gsp_url: str | None = None
     store_user: str | None = None
@@ -184,8 +209,19 @@ class Settings:
                 raise ConfigError(f"trusted_proxies: {proxy!r} is not an address or network") from None
         if self.shacl_engine not in ("turbo", "pyshacl"):
             raise ConfigError(f"shacl_engine must be turbo or pyshacl: {self.shacl_engine!r}")
+        if self.cache_max_age < 0 or self.cache_shared_max_age < 0:
+            raise ConfigError("cache_max_age and cache_shared_max_age cannot be negative")
+        for url in self.cache_ban_urls:
+            if not url.startswith(("http://", "https://")):
+                raise ConfigError(f"cache_ban_urls: {url!r} is not an http(s) URL")
+        if self.store_replica_urls and not self.store_query_url:
+            raise ConfigError("store_replica_urls needs store_query_url (the first of the replicas)")
+        if self.store_check_interval <= 0:
+            raise ConfigError("store_check_interval must be positive")
         if self.sitemap_limit < 1:
             raise ConfigError(f"sitemap_limit must be at least 1: {self.sitemap_limit!r}")
+        if self.public_url and not self.public_url.startswith(("https://", "http://")):
+            raise ConfigError(f"public_url must be an http(s) URL: {self.public_url!r}")
         if self.publisher_url and not self.publisher_url.startswith(("https://", "http://")):
             raise ConfigError(f"publisher_url must be an http(s) URL: {self.publisher_url!r}")
         if (self.publisher_url or self.publisher_identifier) and not self.publisher_name:
@@ -266,7 +302,8 @@ def _coerce(setting: Setting, raw: str) -> Any:
     try:
         if name in _PATH_SETTINGS:
             return Path(raw)
-        if name in ("service_allowlist", "trusted_proxies"):
+        if name in ("service_allowlist", "trusted_proxies", "allowed_hosts", "cache_ban_urls",
+                    "store_replica_urls"):
             return tuple(raw.split())
         if isinstance(default, bool):
             return raw.lower() in {"1", "true", "yes", "on"}

@@ -124,6 +124,11 @@ class StoreUnavailable(CisemError):
     title = "Store unavailable"
 
 
+class StoreUnreachable(StoreUnavailable):
+    """No answer came at all: refused, reset or closed before a status line (a store that is
+    down, not one that refused a query)."""
+
+
 class StoreTimeout(CisemError):
     """The remote store did not answer within the time-out (504)."""
 
@@ -177,6 +182,13 @@ class Unauthorized(CisemError):
 class NotFound(CisemError):
     status = 404
     title = "Not found"
+
+
+class BadParameter(CisemError):
+    """A parameter of a page request outside what the page allows (a page number, a sort)."""
+
+    status = 400
+    title = "Bad request"
 
 
 class QueryAborted(CisemError):

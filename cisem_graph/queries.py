@@ -72,6 +72,10 @@ _DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 #: IRIs, strings and comments: where a ``name:`` is not a prefixed name
 _NOT_CODE = re.compile(r'<[^<>\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
                        r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+#: variables a query computes itself (``BIND(… AS ?year)``, ``(COUNT(…) AS ?n)``)
+_ASSIGNED = re.compile(r"\bAS\s+[?$]([A-Za-z_][\w]*)", re.IGNORECASE)
+#: the query's own WHERE clause (the first: a subquery's comes after it)
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _USED = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w-]*(?:\.[\w-]+)*)?:")
 
 
@@ -120,9 +124,18 @@ class CannedQuery:
                              f"(its parameters: {known}).")
 
     def bind(self, values: Mapping[str, str | Sequence[str]] | None = None) -> str:
-        """The text to run with ``values`` (name → one value or several), as a trailing VALUES."""
+        """The text to run with ``values`` (name → one value or several): a VALUES block first in
+        the query's WHERE, so the engine starts from the values given instead of joining them
+        with every answer at the end (a query's own patterns are then each bound)."""
         block = self.values_clause(values or {})
-        return self.text if not block else f"{self.text.rstrip()}\n{block}\n"
+        if not block:
+            return self.text
+        code = _NOT_CODE.sub(lambda m: " " * len(m.group(0)), self.text)
+        where = _WHERE.search(code)
+        computed = {m.group(1) for m in _ASSIGNED.finditer(code)}  # BIND(… AS ?x), (… AS ?x)
+        if where is None or computed & {name.lstrip("$?") for name in (values or {})}:
+            return f"{self.text.rstrip()}\n{block}\n"  # a computed variable is joined at the end
+        return f"{self.text[:where.end()]}\n  {block}{self.text[where.end():]}"
 
     def values_clause(self, values: Mapping[str, str | Sequence[str]]) -> str:
         columns: list[tuple[str, list[str]]] = []
@@ -208,14 +221,35 @@ def query_prefixes(base: str) -> dict[str, str]:
     return prefixes
 
 
+def undeclared_prefixes(text: str) -> list[str]:
+    """The prefixes ``text`` uses in prefixed names without a ``PREFIX`` line (strings, IRIs and
+    comments are not looked into)."""
+    code = _NOT_CODE.sub(" ", text)
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(code)}
+    return sorted({m.group(1) for m in _USED.finditer(code) if m.group(1)} - declared)
+
+
 def with_prefixes(body: str, base: str) -> str:
     """``body`` with a ``PREFIX`` line for each known prefix it uses and does not declare."""
-    code = _NOT_CODE.sub(" ", body)
-    declared = {m.group(1) or "" for m in _DECLARED.finditer(code)}
     known = query_prefixes(base)
-    used = sorted({m.group(1) for m in _USED.finditer(code) if m.group(1)} - declared)
-    lines = [f"PREFIX {name}: <{known[name]}>" for name in used if name in known]
+    lines = [f"PREFIX {name}: <{known[name]}>" for name in undeclared_prefixes(body) if name in known]
     return "\n".join(lines) + "\n\n" + body if lines else body
+
+
+def prefix_advice(text: str, base: str) -> str | None:
+    """What to add when a query uses a prefix it does not declare: the ``PREFIX`` lines, with the
+    namespace where the prefix is one of the project's (``schema:``, ``org:``, ``cisem:`` …)."""
+    missing = undeclared_prefixes(text)
+    if not missing:
+        return None
+    known = query_prefixes(base)
+    lines = [f"PREFIX {name}: <{known.get(name, '…')}>" for name in missing]
+    names = ", ".join(f"{name}:" for name in missing)
+    unknown = [f"{name}:" for name in missing if name not in known]
+    hint = (f" ({', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among this "
+            "dataset's prefixes: write the namespace between the angle brackets)") if unknown else ""
+    subject = f"The prefix {names} is" if len(missing) == 1 else f"The prefixes {names} are"
+    return f"{subject} used but not declared. Add at the top of the query: " + " ".join(lines) + hint
 
 
 def parse_query(text: str, name: str, base: str, *, path: Path | None = None,
@@ -481,3 +515,12 @@ def _shown(term: dict | None, prefixes: list[tuple[str, str]]) -> str:
         value = f"_:{value}"
     value = " ".join(value.split())
     return value if len(value) <= TABLE_CELL_CHARS else value[: TABLE_CELL_CHARS - 1] + "…"
+
+
+def explain(error: QueryError, text: str, base: str) -> QueryError:
+    """A syntax error caused by an undeclared prefix, said as the ``PREFIX`` line to add (the
+    engine's own message lists the characters it expected instead); other errors as they are."""
+    if type(error) is not QueryError:
+        return error
+    advice = prefix_advice(text, base)
+    return QueryError(advice, line=error.line, column=error.column) if advice else error

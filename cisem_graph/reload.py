@@ -7,6 +7,11 @@ a remote store the version is pushed first, all or nothing, and ``current`` move
 store holds it. A version that does not conform, or a push that fails, switches nothing: the old
 version keeps serving.
 
+Caches in front (``cache_ban_urls``: Varnish, as the README's recipe sets it up) are told after the
+switch to drop every answer of another version (``BAN`` with ``X-Dataset-Version``), so the next
+request through them is answered by the new version; a cache that cannot be told is named in the
+report, and serves what it holds until its ``s-maxage`` ends.
+
 The build runs in a child process, so the memory it takes goes back to the system when it ends.
 The outcome of the last reload is kept in ``dist/reload.json`` so that every worker's ``/health``
 reports it, whichever worker ran the reload. One at a time, across processes: a reload takes the
@@ -15,9 +20,11 @@ publish lock (``cisem_graph.lock``) that the staff area's jobs, ``import`` and `
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import tempfile
+import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -112,8 +119,25 @@ def _reload(settings: Settings, dist: Path, step: Callable[[str], None]) -> Relo
         return ReloadReport(UNCHANGED, at, previous, previous, "the data has not changed", warnings)
     step(SWITCHING)
     publish(dist, version)
+    unbanned = ban_caches(settings.cache_ban_urls, version.version, settings.push_timeout)
+    told = f"; not told to drop the old answers: {'; '.join(unbanned)}" if unbanned else ""
     return ReloadReport(SWITCHED, at, version.version, previous,
-                        f"version {version.version} now serves", warnings)
+                        f"version {version.version} now serves{told}", warnings)
+
+
+def ban_caches(urls: tuple[str, ...], version: str, timeout: float) -> list[str]:
+    """Tell each cache to drop what it holds of any version but ``version`` (HTTP ``BAN``, the
+    version in ``X-Dataset-Version``); the caches that did not answer 2xx, with why."""
+    failed = []
+    for url in urls:
+        request = urllib.request.Request(url, method="BAN",
+                                         headers={"X-Dataset-Version": version})
+        try:
+            with urllib.request.urlopen(request, timeout=min(timeout, 10)) as response:
+                response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            failed.append(f"{url} ({getattr(exc, 'reason', exc)})")
+    return failed
 
 
 def build_apart(settings: Settings, dist: Path) -> tuple[str, object]:

@@ -26,7 +26,10 @@ SOURCE_TEXT = PROJECT_ROOT / "sources" / "press-release-2021-06-cisem-webinar.it
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings()
+    """The defaults, but no warm-up of pages in the background: a test's app is closed under it
+    (the store's connections with it) while it may still be at work. ``test_facts_warm.py`` tests
+    the warm-up itself; the live servers warm up as deployed."""
+    return Settings(warm_pages=False)
 
 
 @pytest.fixture(scope="session")
@@ -96,38 +99,78 @@ def fresh_store(oxigraph_cli, built, settings, tmp_path):
         server.kill()
 
 
+@pytest.fixture(scope="session")
+def virtuoso_cli() -> str:
+    """Virtuoso's ``virtuoso-t`` (skipped with the reason without it; under CI, failed)."""
+    from virtuososerver import ISQL, MISSING, VIRTUOSO
+
+    if VIRTUOSO is None or ISQL is None:
+        missing(MISSING)
+    return VIRTUOSO
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(virtuoso_cli, built, settings, tmp_path_factory):
+    """A real Virtuoso on free loopback ports, its own database folder, the built version loaded."""
+    from virtuososerver import start_with
+
+    server = start_with(tmp_path_factory.mktemp("virtuoso"), built[0], settings)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fresh_virtuoso(virtuoso_cli, built, settings, tmp_path):
+    """A Virtuoso of the test's own (a fresh database, the built version loaded), for a test that
+    kills or overworks its store; killed when the test ends."""
+    from virtuososerver import start_with
+
+    server = start_with(tmp_path / "virtuoso", built[0], settings)
+    yield server
+    server.kill()
+
+
 #: The store kinds the web tests prove: the embedded pyoxigraph store and ``RemoteStore`` over a
-#: real ``oxigraph serve`` (``store_query_url``).
-STORE_KINDS = ("embedded", "remote")
+#: real ``oxigraph serve`` (``remote``) and over a real Virtuoso (``remote-virtuoso``).
+STORE_KINDS = ("embedded", "remote", "remote-virtuoso")
+#: the session fixture serving the shipped version, for each remote kind
+SHIPPED_STORE = {"remote": "store_server", "remote-virtuoso": "virtuoso_server"}
 
 
 @pytest.fixture(scope="session", params=STORE_KINDS)
 def store_kind(request) -> str:
     """The store kind behind ``app``, ``client``, ``make_app`` and ``live_store_env``: a test using
-    any of them runs once per kind, its id saying which (``[embedded]``, ``[remote]``)."""
+    any of them runs once per kind, its id saying which (``[embedded]``, ``[remote]``,
+    ``[remote-virtuoso]``)."""
     return request.param
 
 
 @pytest.fixture(scope="session")
-def remote_stores(store_server, built, tmp_path_factory):
-    """``remote_stores(settings)``: the query URL of an ``oxigraph serve`` holding the version built
-    in ``settings.dist_dir``, pushed by ``cisem_graph.push``: ``store_server`` for the shipped
-    version, one server of its own (own data folder, started on first use) for any other build."""
+def remote_stores(request, store_kind, built, tmp_path_factory):
+    """``remote_stores(settings)``: the query URL of a store of the test's remote kind holding the
+    version built in ``settings.dist_dir``: the session's server for the shipped version, one
+    server of its own (own data folder, started on first use) for any other build."""
     from oxiserver import Oxigraph
+    from virtuososerver import start_with
 
     from cisem_graph.graph.version import open_current
     from cisem_graph.push import StoreEndpoints, push
 
-    servers = {built[0].version: store_server}
-    owned: list[Oxigraph] = []
+    servers = {built[0].version: request.getfixturevalue(SHIPPED_STORE[store_kind])}
+    owned: list = []
 
     def url_for(app_settings: Settings) -> str:
         version = open_current(app_settings.dist_dir)
         server = servers.get(version.version)
         if server is None:
-            server = Oxigraph(tmp_path_factory.mktemp("oxigraph") / "db").start()
+            folder = tmp_path_factory.mktemp("store")
+            if store_kind == "remote-virtuoso":
+                server = start_with(folder, version, app_settings)
+            else:
+                server = Oxigraph(folder / "db").start()
+                push(version, StoreEndpoints.from_settings(app_settings, server.base),
+                     app_settings)
             owned.append(server)
-            push(version, StoreEndpoints.from_settings(app_settings, server.base), app_settings)
             servers[version.version] = server
         return server.url
 
@@ -143,7 +186,7 @@ def make_app(request, store_kind):
     store (``app.extensions["cisem_graph"].store.close()``)."""
     from cisem_graph.web import create_app
 
-    remote = request.getfixturevalue("remote_stores") if store_kind == "remote" else None
+    remote = request.getfixturevalue("remote_stores") if store_kind != "embedded" else None
 
     def make(app_settings: Settings):
         if remote is not None and app_settings.store_query_url is None:
@@ -156,9 +199,9 @@ def make_app(request, store_kind):
 @pytest.fixture(scope="session")
 def live_store_env(request, store_kind) -> dict[str, str]:
     """The ``CISEM_*`` variables giving ``live_server`` the test's store kind (remote: the query URL
-    of ``store_server``)."""
-    if store_kind == "remote":
-        return {"CISEM_STORE_QUERY_URL": request.getfixturevalue("store_server").url}
+    of the kind's session server)."""
+    if store_kind != "embedded":
+        return {"CISEM_STORE_QUERY_URL": request.getfixturevalue(SHIPPED_STORE[store_kind]).url}
     return {}
 
 
@@ -183,12 +226,13 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_server(dist_dir):
-    """Start the real ``cisem-graph serve`` on a free loopback port: ``with live_server(**env) as
-    (process, url):``, where ``env`` adds ``CISEM_*`` variables. Stopped when the block ends."""
+    """Start the real ``cisem-graph serve`` on a free loopback port (or ``port``): ``with
+    live_server(**env) as (process, url):``, where ``env`` adds ``CISEM_*`` variables. Stopped
+    when the block ends."""
 
     @contextmanager
-    def start(**env: str) -> Iterator[tuple[subprocess.Popen, str]]:
-        port = free_port()
+    def start(port: int | None = None, **env: str) -> Iterator[tuple[subprocess.Popen, str]]:
+        port = port or free_port()
         environ = {**os.environ, "CISEM_DIST_DIR": str(dist_dir), **env}
         cmd = [sys.executable, "-m", "cisem_graph", "serve", "--port", str(port)]
         # The server's log goes to a file, not a pipe nobody drains (a full pipe blocks it).
@@ -204,7 +248,9 @@ def live_server(dist_dir):
                 deadline = time.monotonic() + 30
                 while True:
                     try:
-                        urllib.request.urlopen(url + "/health", timeout=1).read()
+                        # closed even when the read times out (a server still starting)
+                        with urllib.request.urlopen(url + "/health", timeout=1) as answer:
+                            answer.read()
                         break
                     except OSError:
                         if proc.poll() is not None:

@@ -413,8 +413,9 @@ def test_a_hostile_iri_value_is_refused_before_any_query_is_prepared(store, quer
     # the control: the same query with a harmless value answers as before
     rows = select(recording, queries["people-roles"].bind({"organization": "cisem"}))[1]
     assert [r["person"] for r in rows] == [f"{ID}person/alessandro-durando"]
-    assert recording.prepared == [queries["people-roles"].text.rstrip()
-                                  + f"\nVALUES ?organization {{ <{ID}organization/cisem> }}\n"]
+    # the value is bound first in the WHERE clause, so the engine starts from it
+    assert recording.prepared == [queries["people-roles"].text.replace(
+        "WHERE {", f"WHERE {{\n  VALUES ?organization {{ <{ID}organization/cisem> }}", 1)]
 
 
 @pytest.mark.parametrize("value", HOSTILE_INTEGERS)

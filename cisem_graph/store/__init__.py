@@ -11,7 +11,8 @@ __all__ = ["Answer", "PreparedQuery", "Store", "open_store"]
 
 
 def open_store(settings: Settings, version: DatasetVersion | None = None) -> Store:
-    """The embedded store over a dataset version (default: the current one in ``dist_dir``)."""
+    """The store over a dataset version (default: the current one in ``dist_dir``): embedded,
+    remote (``store_query_url``) or remote with read replicas (``store_replica_urls``)."""
     from .embedded import EmbeddedStore
 
     version = version or open_current(settings.dist_dir)
@@ -19,14 +20,20 @@ def open_store(settings: Settings, version: DatasetVersion | None = None) -> Sto
         raise ConfigError(
             f"the built dataset uses base {version.base_iri!r} but base_iri is "
             f"{settings.base_iri!r}: run `cisem-graph build` again")
-    if settings.store_query_url:
+    if not settings.store_query_url:
+        return EmbeddedStore(version.store_path, version.version, settings)
+    if settings.store_replica_urls:
+        from .replicas import ReplicatedStore
+
+        store: Store = ReplicatedStore([settings.store_query_url, *settings.store_replica_urls],
+                                       version, settings)
+    else:
         from .remote import RemoteStore
 
         store = RemoteStore.for_version(settings.store_query_url, version, settings)
-        try:
-            store.check_published()
-        except ConfigError:
-            store.close()
-            raise
-        return store
-    return EmbeddedStore(version.store_path, version.version, settings)
+    try:
+        store.check_published()
+    except ConfigError:
+        store.close()
+        raise
+    return store

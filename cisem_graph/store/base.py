@@ -16,6 +16,7 @@ query ``store.bounded`` proves bounded), ``isolated`` (a query process) or ``rem
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -52,6 +53,16 @@ class PreparedQuery:
     #: proven bounded by ``store.bounded`` on the published dataset: a store with a fast lane
     #: may run it in the serving process
     bounded: bool = False
+    #: where the text's FROM [NAMED] clauses are (``QueryInfo.dataset_clauses``)
+    dataset_clauses: tuple[tuple[int, int], ...] = ()
+
+    def without_dataset_clauses(self) -> str:
+        """The text with its FROM [NAMED] clauses blanked (lines and columns kept), for a store
+        given the dataset as Protocol parameters."""
+        text = self.text
+        for start, end in reversed(self.dataset_clauses):
+            text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+        return text
 
     @property
     def returns_graph(self) -> bool:
@@ -157,10 +168,12 @@ class Store(ABC):
 
         info = guards.check(text, self.settings, default_graphs, named_graphs)
         if default_graphs or named_graphs:
-            return PreparedQuery(text, info.form, tuple(default_graphs or ()), tuple(named_graphs or ()))
+            return PreparedQuery(text, info.form, tuple(default_graphs or ()),
+                                 tuple(named_graphs or ()), dataset_clauses=info.dataset_clauses)
         if info.from_graphs or info.from_named_graphs:
             return self.text_dataset_query(text, info.form, tuple(info.from_graphs),
-                                           tuple(info.from_named_graphs))
+                                           tuple(info.from_named_graphs),
+                                           dataset_clauses=info.dataset_clauses)
         fast = self.fast_lane and bounded.is_bounded(text, result_limit=self.settings.result_limit)
         return PreparedQuery(text, info.form, bounded=fast)
 
@@ -217,6 +230,11 @@ class Store(ABC):
     @abstractmethod
     def triple_count(self) -> int:
         """Triples in the published named graphs."""
+
+    def health(self) -> dict:
+        """What ``/health`` says of the store besides its version (read replicas: each one's
+        state, and ``status``)."""
+        return {}
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release processes and connections."""

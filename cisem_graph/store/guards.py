@@ -62,6 +62,9 @@ class QueryInfo:
     from_named_graphs: tuple[str, ...]
     services: tuple[str, ...]  # allow-listed SERVICE targets
     depth: int  # deepest nesting of { ( [ << seen
+    #: where each ``FROM [NAMED] <iri>`` clause is in the text (start, end): a store that sends
+    #: the dataset as Protocol parameters blanks them (Virtuoso prefers a query's FROM to them)
+    dataset_clauses: tuple[tuple[int, int], ...] = ()
 
 
 _UPDATES = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
@@ -136,8 +139,11 @@ def analyze_tokens(text: str, *, max_bytes: int, max_nesting: int,
     standard = _Reading(processed, _locator(text, to_original), max_nesting, max_chain, allow).run()
     engine = _Reading(text, _locator(text), max_nesting, max_chain, allow).run()
     services = tuple(dict.fromkeys(standard.services + engine.services))
+    if len(engine.dataset_clauses) != len(standard.from_graphs) + len(standard.from_named_graphs):
+        raise QueryError("Write FROM and FROM NAMED without \\u escapes: their clauses must be "
+                         "found as written.")
     return QueryInfo(standard.form, standard.from_graphs, standard.from_named_graphs, services,
-                     max(standard.depth, engine.depth))
+                     max(standard.depth, engine.depth), engine.dataset_clauses)
 
 
 def _check_characters(text: str) -> None:
@@ -309,6 +315,7 @@ class _Reading:
     prefixes: dict[str, str] = field(default_factory=dict)
     services: list[str] = field(default_factory=list)
     graphs: dict[str, list[str]] = field(default_factory=lambda: {"FROM": [], "NAMED": []})
+    clauses: list[tuple[int, int]] = field(default_factory=list)  # FROM [NAMED] <iri> spans
 
     def __post_init__(self) -> None:
         self.scanner = _Scanner(self.text, self.fail)
@@ -342,7 +349,7 @@ class _Reading:
         if len(self.stack) > 1:
             raise self.fail(f"This '{self.stack[-1].opener}' is never closed.", self.stack[-1].pos)
         return QueryInfo(form, tuple(self.graphs["FROM"]), tuple(self.graphs["NAMED"]),
-                         tuple(self.services), self.depth)
+                         tuple(self.services), self.depth, tuple(self.clauses))
 
     def next(self) -> _Token | None:
         top = self.stack[-1]
@@ -393,6 +400,7 @@ class _Reading:
                 self.stack[-1].clause = True
             elif word == "FROM":
                 self.expect = "FROM"
+                self.clauses.append((token.pos, token.pos))
         if keyword := _LINK_PREFIX.match(token.text):
             self.link(token)
             service, rest = keyword.group(1), token.text[keyword.end():]
@@ -413,6 +421,7 @@ class _Reading:
         else:
             message = f"{_KEYWORDS[expect]} must be followed by an IRI."
             self.graphs[expect].append(self.iri(token, message))
+            self.clauses[-1] = (self.clauses[-1][0], token.pos + len(token.text))
 
     def service(self, token: _Token) -> None:
         """Refuse a SERVICE target outside the allow-list; ``SILENTex:x`` may mean ``ex:x``."""

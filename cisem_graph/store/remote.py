@@ -56,10 +56,12 @@ from ..errors import (
     QueryError,
     StoreTimeout,
     StoreUnavailable,
+    StoreUnreachable,
 )
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..namespaces import project_prefixes
-from .base import ASK, REMOTE, SELECT, Answer, PreparedQuery, Rows, Store, Triples
+from . import virtuoso
+from .base import ASK, DESCRIBE, REMOTE, SELECT, Answer, PreparedQuery, Rows, Store, Triples
 from .results import write_boolean, write_solutions, write_triples
 from .terms import read_answer
 from .worker import syntax_error
@@ -222,13 +224,25 @@ class _TimedOut(Exception):
 _RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.\-]*:)[^\x00-\x20<>\"{}|^`\\]*>")
 
 
+#: the query's own BASE, first in its text (after blanks and comments)
+_LEADING_BASE = re.compile(r"\A((?:\s|#[^\n]*(?:\n|\Z))*)BASE(\s*)<([^<>\s]*)>", re.I)
+
+
 def with_base(text: str, base: str) -> tuple[str, int]:
     """The query as sent to the store, and how many lines were put before it: ``BASE <base>`` on
     a line of its own when the text may hold a relative IRI (the store knows no base of ours; a
     BASE of the query's own, further on, still resolves against it, as the embedded store's
-    ``base_iri`` does). A ``<`` that is only a comparison costs nothing but that line."""
+    ``base_iri`` does). A ``<`` that is only a comparison costs nothing but that line.
+
+    A query that starts with a BASE of its own has that IRI resolved against ours instead, in
+    place: the same meaning, and a store that takes one BASE only (Virtuoso) takes it.
+    """
     if _RELATIVE_IRI.search(text) is None:
         return text, 0
+    own = _LEADING_BASE.match(text)
+    if own is not None:
+        resolved = urllib.parse.urljoin(base, own[3])
+        return f"{own[1]}BASE{own[2]}<{resolved}>{text[own.end():]}", 0
     return f"BASE <{base}>\n{text}", 1
 
 
@@ -278,6 +292,8 @@ class RemoteStore(Store):
         self._open_lock = threading.Lock()
         self._slots = _Slots(settings.query_processes, settings.max_pending, settings.query_timeout)
         self._authorization = basic_authorization(settings.store_user, settings.store_password)
+        #: told by the store's ``Server`` header: its dialect is read back (``store.virtuoso``)
+        self.virtuoso = False
 
     @classmethod
     def for_version(cls, query_url: str, version, settings: Settings) -> RemoteStore:
@@ -338,21 +354,33 @@ class RemoteStore(Store):
     def _fetch(self, query: PreparedQuery) -> bytes:
         """The store's answer: N-Triples for a graph form, else SPARQL JSON results."""
         accept = _NTRIPLES if query.returns_graph else _RESULTS_JSON
-        text, lines_before = with_base(query.text, self.query_base)
-        form = urllib.parse.urlencode([("query", text), *self._dataset(query)])
+        # the dataset goes as Protocol parameters only: a store may prefer the text's FROM
+        text, lines_before = with_base(query.without_dataset_clauses(), self.query_base)
+        if self.virtuoso and query.form == DESCRIBE:
+            text = virtuoso.DESCRIBE_CBD + text
+        fields = [("query", text), *self._dataset(query)]
+        if self.virtuoso:
+            fields.append(virtuoso.timeout_parameter(self.settings.query_timeout))
         self._slots.acquire()
         try:
-            body = self._post(form.encode("utf-8"), accept, lines_before)
+            body = self._post(urllib.parse.urlencode(fields).encode("utf-8"), accept,
+                              lines_before, query.text, query.form == ASK)
         except _TimedOut as exc:  # the slot stays taken while the store still works
             threading.Thread(target=_await_store, daemon=True, name="cisem-store-drain",
                              args=(exc.conn, self._slots, DRAIN_LIMIT)).start()
-            raise StoreTimeout(f"The store did not answer within "
-                               f"{self.settings.query_timeout:g} s.") from None
+            raise self._timed_out() from None
         except BaseException:
             self._slots.release()
             raise
         self._slots.release()
+        if self.virtuoso and not query.returns_graph:
+            with _readable():
+                body = virtuoso.standard_results(body, query.form == ASK)
         return body
+
+    def _timed_out(self, timeout: float | None = None) -> StoreTimeout:
+        return StoreTimeout(f"The store did not answer within "
+                            f"{timeout or self.settings.query_timeout:g} s.")
 
     # --- HTTP --------------------------------------------------------------------------------
 
@@ -383,15 +411,15 @@ class RemoteStore(Store):
         if conn is not None:
             conn.close()
 
-    def publication(self) -> Publication | None:
-        """The store's publication record (``push``), asked without any dataset restriction."""
+    def publication(self, timeout: float | None = None) -> Publication | None:
+        """The store's publication record (``push``), asked without any dataset restriction,
+        within ``timeout`` seconds (default ``query_timeout``)."""
         try:
             body = self._post(urllib.parse.urlencode({"query": Publication.QUERY}).encode(),
-                              _RESULTS_JSON)
+                              _RESULTS_JSON, timeout=timeout)
         except _TimedOut as exc:
             exc.conn.close()
-            raise StoreTimeout(f"The store did not answer within "
-                               f"{self.settings.query_timeout:g} s.") from None
+            raise self._timed_out(timeout) from None
         try:
             results = parse_query_results(body, QueryResultsFormat.JSON)
             rows = [{v.value: row[v].value for v in results.variables if row[v] is not None}
@@ -416,11 +444,14 @@ class RemoteStore(Store):
             raise ConfigError(f"the store at {self.query_url} holds {held}, this server serves "
                               f"version {self._version}: run `cisem-graph push` first")
 
-    def _post(self, body: bytes, accept: str, lines_before: int = 0) -> bytes:
+    def _post(self, body: bytes, accept: str, lines_before: int = 0, text: str = "",
+              ask: bool = False, timeout: float | None = None) -> bytes:
+        """POST a form; the answer's body (200), else the error it means. ``text``: the client's
+        query, ``lines_before`` the lines put before it in the form (for an error's position)."""
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
         if self._authorization:
             headers["Authorization"] = self._authorization
-        timeout = self.settings.query_timeout
+        timeout = timeout or self.settings.query_timeout
         deadline = time.monotonic() + timeout
         while True:
             conn, reused = self._connection()
@@ -437,16 +468,23 @@ class RemoteStore(Store):
                 self._drop()
                 if reused:  # a kept-alive connection the store closed meanwhile: once more
                     continue
-                raise StoreUnavailable(f"The store closed the connection ({exc}).") from None
+                raise StoreUnreachable(f"The store closed the connection ({exc}).") from None
             except (OSError, http.client.HTTPException) as exc:
                 self._drop()
-                raise StoreUnavailable(f"The store cannot be reached ({exc}).") from None
+                raise StoreUnreachable(f"The store cannot be reached ({exc}).") from None
             if response.will_close:
                 self._drop()
             break
+        self.virtuoso = virtuoso.is_virtuoso(response.getheader("Server"))
         if response.status == 200:
+            if self.virtuoso and virtuoso.incomplete(response.getheader("X-SQL-State")):
+                raise self._timed_out(timeout)  # Virtuoso stopped it: what came is not the answer
             return data
         message = data.decode("utf-8", errors="replace").strip()[:2000]
+        if self.virtuoso:
+            error = virtuoso.query_error(message, text, self.query_base, lines_before, ask)
+            if error is not None:
+                raise error
         if response.status == 400:
             if re.match(r"error at \d+:\d+:", message):  # Oxigraph server, as pyoxigraph says it
                 # so worded as the embedded store's, at the client's own positions

@@ -24,12 +24,12 @@ from typing import TypeVar
 from flask import Flask, current_app, g, has_request_context, request
 
 from ..config import Settings
-from ..errors import CisemError
+from ..errors import BadParameter, CisemError
 from ..graph.version import CURRENT, DatasetVersion, open_current
 from ..store import open_store
 from ..store.base import Store
-from . import errors, http, querylog
-from .cache import AnswerCache, Memo
+from . import errors, facts, hosts, http, i18n, links, querylog
+from .cache import AnswerCache, EntityCache, Memo
 from .clients import Clients, parse_networks
 from .fairness import Budgets, MeteredStore
 from .front import CLIENT
@@ -63,6 +63,9 @@ class Publisher:
         self.settings = settings
         self.cache = cache
         self.memo = Memo()
+        self.warming: threading.Thread | None = None  #: the warm-up of the version served
+        #: rendered pages and documents, by ETag (a sitemap of 50,000 URLs is ~20 MB: kept too)
+        self.pages = EntityCache(settings.cache_entries, 128 * 1024 * 1024, 48 * 1024 * 1024)
         self.segment = Segment(settings.runtime_dir)
         self.metrics = Metrics(self.segment)
         self.metrics.serving(served.release.version)
@@ -90,6 +93,12 @@ class Publisher:
             served = self._served
             served.leases += 1
             return served
+
+    def hold(self, served: Served) -> None:
+        """Lease ``served`` itself (not the current version): for work on a version in the
+        background, which must find its store open until it is done."""
+        with self._lock:
+            served.leases += 1
 
     def unlease(self, served: Served) -> None:
         with self._lock:
@@ -124,6 +133,7 @@ class Publisher:
             old.retired = True
             idle = old.leases == 0
         log.info("now serving version %s (was %s)", release.version, old.release.version)
+        self.warming = facts.warm(self, self._served)
         if idle:
             old.store.close()
 
@@ -143,9 +153,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes * 3 + 1024, JSON_SORT_KEYS=False)
     release = open_current(settings.dist_dir)
     served = Served(release, store or open_store(settings, release))
-    app.extensions[EXTENSION] = Publisher(settings, served, AnswerCache(settings.cache_entries),
-                                          follow=store is None)
+    publisher = Publisher(settings, served, AnswerCache(settings.cache_entries),
+                          follow=store is None)
+    app.extensions[EXTENSION] = publisher
     querylog.install()
+    app.wsgi_app = hosts.HostCheck(app.wsgi_app, settings, publisher.clients.is_trusted)
+    app.before_request(_refuse_foreign_host)
+    publisher.warming = facts.warm(publisher, served)
 
     from . import admin, dataset, home, lists, metrics, network, queries, resources, sparql, staff, vocabulary
 
@@ -159,6 +173,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         init_sessions(app, settings)
         recover(settings)  # a publish job whose worker died is rolled back
     errors.init_app(app)
+    app.jinja_env.globals["url_for"] = links.page_url
+    app.jinja_env.globals["this_page"] = i18n.this_page
+    app.context_processor(_frame)
     app.after_request(_common_headers)
     app.teardown_request(_unlease)
     return app
@@ -236,13 +253,31 @@ def remember(name: str, compute: Callable[[], T], *args: Hashable) -> T:
     return get_publisher().memo.get((get_store().version, name, *args), compute)
 
 
+def _refuse_foreign_host() -> None:
+    """A Host this server does not answer for (``hosts``): 400, before any view runs."""
+    if request.environ.get(hosts.REFUSED_HOST):
+        raise BadParameter("This server does not answer for the host named in the request "
+                           "(setting allowed_hosts).", say="bad_host")
+
+
+def _frame() -> dict:
+    """What every template's frame needs: the page's language and its words (views may pass
+    their own ``t`` with more sections), the language switch, canonical and hreflang URLs."""
+    from .catalogue import words
+    from .i18n import frame, page_language
+
+    lang = page_language()
+    return {"frame": frame(lang), "lang": lang, "t": words(lang)}
+
+
 def _common_headers(response):
     publisher = get_publisher()
     publisher.metrics.request(request.blueprint, response.status_code)
+    headers = response.headers
     cors = publisher.settings.cors_origin if request.blueprint != "staff" else None  # no credentials
-    for name, value in http.common_headers(cors, get_store().version, request.method):
+    for name, value in http.common_headers(cors, _served().store.version, request.method):
         if name == "X-Content-Type-Options":
-            response.headers.setdefault(name, value)
+            headers.setdefault(name, value)
         else:
-            response.headers[name] = value
+            headers[name] = value
     return response

@@ -1,4 +1,4 @@
-"""Caches on the app: serialized answers of repeated GET queries, and values kept per version.
+"""Caches on the app: answers of repeated GET queries, rendered pages, values kept per version.
 
 A dataset version is immutable, so an answer keyed by version, query, dataset and format never
 goes stale; bounds on entries and bytes keep one worker's memory in check.
@@ -12,6 +12,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 from ..store.base import Answer
+from .http import Entity
 
 MAX_ENTRY_BYTES = 2 * 1024 * 1024
 T = TypeVar("T")
@@ -87,3 +88,14 @@ class Memo:
             while len(self._data) > self.entries:
                 self._data.popitem(last=False)
         return value
+
+
+class EntityCache(BoundedCache[Entity]):
+    """Entities by a key that names them completely (for ``/sparql`` the version, query string and
+    ``Accept``; for pages their ETag, which holds the version, host, path, query and language),
+    bounded like the answer cache; an entity counts twice its body, room for its gzip twin made at
+    the first gzip request."""
+
+    def __init__(self, entries: int, max_bytes: int = 64 * 1024 * 1024,
+                 max_entry_bytes: int = MAX_ENTRY_BYTES) -> None:
+        super().__init__(entries, max_bytes, lambda entity: 2 * len(entity.body), max_entry_bytes)

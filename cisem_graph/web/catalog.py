@@ -12,22 +12,14 @@ from flask import request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
-from .. import describe
 from ..formats import GRAPH_FORMATS, by_extension
 from ..graph.metadata import SPDX, VCARD, release_facts
 from ..graph.sources import METADATA_GRAPH
 from ..graph.version import DatasetVersion
 from ..namespaces import bind_prefixes, dataset_iri, graph_iri
-from . import get_release, get_settings, get_store, remember
+from . import facts, get_release, get_settings
 from .i18n import LANGS, pick_text
 from .jsonld import SEARCH_CONTEXT
-
-
-def metadata_graph() -> Graph:
-    """The metadata graph of the served version, as the store holds it (once per version)."""
-    store, base = get_store(), get_settings().base_iri
-    return remember("metadata-graph",
-                    lambda: describe.named_graph(store, str(graph_iri(base, METADATA_GRAPH))))
 
 
 def description() -> Graph:
@@ -38,7 +30,7 @@ def description() -> Graph:
     bind_prefixes(graph, base)
     graph.bind("spdx", SPDX)
     graph.bind("vcard", VCARD)
-    graph += metadata_graph()
+    graph += facts.metadata_graph()
     release_facts(graph, base, files=release.files, folder=release.path, created=release.created,
                   publisher={"name": settings.publisher_name, "url": settings.publisher_url,
                              "identifier": settings.publisher_identifier},

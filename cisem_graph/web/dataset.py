@@ -13,14 +13,14 @@ from flask import Blueprint, render_template, request, send_file
 from rdflib import URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID
 
-from .. import describe
 from ..errors import NotFound
 from ..graph.metadata import SPDX, VCARD
 from ..graph.version import CHECKSUMS
 from ..namespaces import dataset_iri
-from . import catalog, get_release, get_settings, get_store, http, release_modified, remember
+from . import catalog, facts, get_release, get_settings, get_store, http, release_modified
+from .catalogue import term_label, words
 from .documents import alternates, rdf_or_html
-from .i18n import LANGUAGE_NAMES, SITE, lang_links, pick_text
+from .i18n import pick_text
 from .jsonld import script_json
 from .links import request_linker
 
@@ -33,17 +33,13 @@ def dataset(ext: str | None = None):
     return rdf_or_html("dataset", ext, catalog.description, page)
 
 
-def graph_sources() -> dict[str, dict]:
-    store = get_store()
-    return remember("graph-sources", lambda: describe.graph_sources(store))
-
-
 def page(lang: str) -> str:
     store = get_store()
     graph = catalog.description()
-    ds = dataset_iri(get_settings().base_iri)
+    base = get_settings().base_iri
+    ds = dataset_iri(base)
     linker = request_linker(absolute=False)
-    t = SITE[lang]
+    t = words(lang, "site")
 
     distributions = []
     for dist in graph.objects(ds, DCAT.distribution):
@@ -68,7 +64,7 @@ def page(lang: str) -> str:
                 rows.append({**linker.link(term), "count": int(n)})
         return sorted(rows, key=lambda r: (-r["count"], r["text"]))
 
-    sources = graph_sources()
+    sources = facts.graph_sources()
     subsets = []
     for subset in graph.objects(ds, VOID.subset):
         if (subset, RDF.type, VOID.Linkset) in graph:
@@ -88,10 +84,10 @@ def page(lang: str) -> str:
 
     publisher = graph.value(ds, DCTERMS.publisher)
     contact = graph.value(ds, DCAT.contactPoint)
-    languages = sorted(str(x).rsplit("/", 1)[-1] for x in graph.objects(ds, DCTERMS.language))
+    languages = sorted(str(x) for x in graph.objects(ds, DCTERMS.language))
     triples = graph.value(ds, VOID.triples)
     return render_template(
-        "dataset.html", lang=lang, t=t, iri=str(ds), lang_links=lang_links(lang),
+        "dataset.html", lang=lang, t=t, iri=str(ds),
         title=pick_text(catalog.by_lang(graph, ds, DCTERMS.title), lang),
         description=pick_text(catalog.by_lang(graph, ds, DCTERMS.description), lang),
         licence=str(graph.value(ds, DCTERMS.license) or ""),
@@ -106,7 +102,7 @@ def page(lang: str) -> str:
         version=str(graph.value(ds, URIRef(f"{DCAT}version")) or store.version),
         triples=int(triples) if triples is not None else store.triple_count(),
         endpoint=str(graph.value(ds, VOID.sparqlEndpoint) or ""),
-        languages=[LANGUAGE_NAMES.get(code, {}).get(lang, code) for code in languages],
+        languages=[term_label(iri, lang, base) or iri.rsplit("/", 1)[-1] for iri in languages],
         keywords=catalog.keywords_in(graph, lang), distributions=distributions, subsets=subsets,
         linksets=linksets,
         classes=partitions(VOID.classPartition, VOID["class"], VOID.entities),
@@ -116,9 +112,16 @@ def page(lang: str) -> str:
 
 
 @bp.route("/dumps/<name>")
-def dump(name: str):
-    """A dump of the served version (only the names the build wrote), or its SHA256SUMS."""
+@bp.route("/dumps/<version>/<name>", merge_slashes=False)
+def dump(name: str, version: str | None = None):
+    """A dump of the served version (only the names the build wrote), or its SHA256SUMS. Under
+    the version's own path (``/dumps/<version>/<name>``, the version a hash of the content) it
+    never changes: ``immutable``; another version than the served one is not here (404)."""
     release = get_release()
+    if version is not None and version != release.version:
+        raise NotFound(f"Version {version} is not the one served ({release.version}); its dumps "
+                       f"are at /dumps/{release.version}/{name}.")
+    policy = http.IMMUTABLE if version else http.settings_policy(get_settings())
     if name == CHECKSUMS:
         path = release.path / CHECKSUMS
         if not path.is_file():
@@ -136,8 +139,7 @@ def dump(name: str):
     vary = http.vary()
     tag = http.request_held(digest, modified)
     if tag is not None:
-        return http.send(http.Reply(304, http.validator_headers(tag, vary, modified,
-                                                                http.CACHE_CONTROL)))
+        return http.send(http.Reply(304, http.validator_headers(tag, vary, modified, policy)))
     if not name.endswith(".gz") and http.accepts_gzip(request.headers.get("Accept-Encoding")) and \
             path.stat().st_size >= http.GZIP_MIN_BYTES:
         from flask import Response
@@ -147,9 +149,9 @@ def dump(name: str):
         digest = f"{digest}{http.GZIP_SUFFIX}"
     else:
         response = send_file(path, mimetype=content_type, conditional=True, etag=False,
-                             max_age=300, last_modified=modified)
+                             max_age=None, last_modified=modified)
         response.headers["Content-Type"] = content_type
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    for header, value in http.validator_headers(digest, vary, modified, http.CACHE_CONTROL):
+    for header, value in http.validator_headers(digest, vary, modified, policy):
         response.headers[header] = value
     return response

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import request
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
+from .. import canonical
 from ..formats import GRAPH_FORMATS, HTML, Format
 from ..graph.metadata import SPDX, VCARD
-from ..namespaces import bind_prefixes, project_prefixes
+from ..namespaces import project_prefixes
 from . import get_settings, http
 from .i18n import page_language
 
@@ -24,21 +25,9 @@ EXTRA_PREFIXES = {"spdx": str(SPDX), "vcard": str(VCARD)}
 
 
 def serialize(graph: Graph, fmt: Format, base: str) -> bytes:
-    """One graph in an RDF format; dataset formats put it in its named graph."""
-    if fmt.dataset:
-        dataset = Dataset()
-        bind_prefixes(dataset, base)
-        for prefix, namespace in EXTRA_PREFIXES.items():
-            dataset.bind(prefix, namespace)
-        target = dataset.graph(graph.identifier)
-        for triple in graph:
-            target.add(triple)
-        return dataset.serialize(format=fmt.rdflib, encoding="utf-8")
-    bind_prefixes(graph, base)
-    if fmt.name == "jsonld":
-        return graph.serialize(format="json-ld", context={**project_prefixes(base), **EXTRA_PREFIXES},
-                               indent=2, encoding="utf-8")
-    return graph.serialize(format=fmt.rdflib, encoding="utf-8")
+    """One graph in an RDF format; dataset formats put it in its named graph. The same bytes in
+    every process (``canonical``)."""
+    return canonical.write_any(graph, fmt, {**project_prefixes(base), **EXTRA_PREFIXES})
 
 
 def alternates(endpoint: str) -> list[dict[str, str]]:

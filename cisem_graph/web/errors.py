@@ -13,8 +13,10 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from werkzeug.exceptions import HTTPException
 
 from ..errors import BodyIncomplete, BodyTooSlow, CisemError, PayloadTooLarge, TooManyRequests
+from .catalogue import error_title, words
 from .front import BODY_LIMIT, RAISED, REFUSED
 from .http import NO_STORE, named_quality
+from .i18n import error_frame, page_language
 
 log = logging.getLogger("cisem_graph.web")
 
@@ -55,8 +57,9 @@ def refused_by_front() -> None:
 
 
 def handle_domain_error(exc: CisemError) -> Response:
-    details = {k: v for k, v in exc.details.items() if v is not None and k != "file"}
-    response = error_response(exc.status, exc.title, exc.message, details)
+    details = {k: v for k, v in exc.details.items() if v is not None and k not in ("file", "say")}
+    response = error_response(exc.status, exc.title, exc.message, details,
+                              say=exc.details.get("say"))
     retry_after = getattr(exc, "retry_after", None)
     if retry_after is None and exc.status == 503:
         retry_after = 1
@@ -68,7 +71,9 @@ def handle_domain_error(exc: CisemError) -> Response:
 
 
 def handle_http_error(exc: HTTPException) -> Response:
-    response = error_response(exc.code or 500, exc.name, exc.description or exc.name, {})
+    code = exc.code or 500
+    response = error_response(code, exc.name, exc.description or exc.name, {},
+                              say=f"message_{code}" if code in (404, 405) else None)
     if exc.code == 405 and exc.valid_methods:
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response
@@ -76,18 +81,20 @@ def handle_http_error(exc: HTTPException) -> Response:
 
 def handle_unexpected(exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.path)
-    return error_response(500, "Internal error", "The server could not answer this request.", {})
+    return error_response(500, "Internal error", "The server could not answer this request.", {},
+                          say="message_500")
 
 
-def error_response(status: int, title: str, message: str, details: dict) -> Response:
+def error_response(status: int, title: str, message: str, details: dict,
+                   say: str | None = None) -> Response:
+    """The error in the form the client reads: JSON, a page in the reader's language (``say``
+    names the catalogue's words for the message, when it has them), or one line of text."""
     accept = request.headers.get("Accept")
     best = request.accept_mimetypes.best_match(["text/plain", "application/json", "text/html"])
     if best == "application/json" or request.path.endswith(".json"):
         response = jsonify({"ok": False, "status": status, "title": title, "error": message, **details})
     elif best == "text/html" and named_quality(accept, "text/html") > named_quality(accept, "*/*"):
-        response = Response(render_template("error.html", status=status, title=title,
-                                            message=message, details=details),
-                            mimetype="text/html")
+        response = Response(error_page(status, title, message, details, say), mimetype="text/html")
     else:
         where = ""
         if details.get("line"):
@@ -97,3 +104,10 @@ def error_response(status: int, title: str, message: str, details: dict) -> Resp
     response.headers["Cache-Control"] = NO_STORE
     return response
 
+
+def error_page(status: int, title: str, message: str, details: dict, say: str | None) -> str:
+    lang = page_language()
+    t = words(lang, "errors")
+    return render_template("error.html", lang=lang, t=t, frame=error_frame(lang), status=status,
+                           title=error_title(title, lang),
+                           message=t[say] if say in t else message, details=details)

@@ -11,17 +11,17 @@ from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, jsonify, render_template, request
 
-from .. import describe
 from ..errors import NotFound
 from ..formats import HTML
 from ..graph.metadata import DESCRIPTION, TITLE
 from ..graph.sources import turtle_files
 from ..queries import load_queries
 from ..reload import last_report
-from . import catalog, get_release, get_settings, get_store, http, remember
-from .i18n import LANGS, SITE, format_date, lang_links, page_language, pick_text, with_lang
+from . import catalog, facts, get_release, get_settings, get_store, http
+from .catalogue import words
+from .i18n import LANGS, format_date, page_language, pick_text, with_lang
 from .jsonld import script_json
-from .kinds import LISTED, kind_name
+from .kinds import kind_name
 from .links import request_linker
 
 bp = Blueprint("home", __name__)
@@ -29,21 +29,7 @@ bp = Blueprint("home", __name__)
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 XML = "application/xml; charset=utf-8"
-
-
-def kind_counts() -> dict[str, int]:
-    store, base = get_store(), get_settings().base_iri
-    return remember("kind-counts", lambda: describe.kind_counts(store, base))
-
-
-def events() -> list[describe.Dated]:
-    store, base = get_store(), get_settings().base_iri
-    return remember("events", lambda: describe.events(store, base))
-
-
-def things() -> list[tuple[str, str]]:
-    store, base = get_store(), get_settings().base_iri
-    return remember("things", lambda: describe.things(store, base))
+HOME_EVENTS = 12  #: events the home page shows, the latest first
 
 
 @bp.route("/")
@@ -52,23 +38,23 @@ def index():
 
     def page() -> http.Body:
         store, settings, release = get_store(), get_settings(), get_release()
-        counts = kind_counts()
+        counts = facts.kind_counts()
         linker = request_linker(absolute=False)
-        dated = sorted(events(), key=lambda e: (e.start is None, e.start or "",
-                                                pick_text(e.names, "it")))
-        rows = [{"name": pick_text(e.names, lang), "href": with_lang(linker.href(e.iri)),
-                 "start": e.start, "when": format_date(e.start, lang)} for e in dated]
+        every = facts.events()
+        dated = sorted((e for e in every if e.start), key=lambda e: e.start, reverse=True)
+        undated = sorted((e for e in every if not e.start), key=lambda e: pick_text(e.names, "it"))
+        shown = (dated + undated)[:HOME_EVENTS]  # the latest first; the list has them all
+        rows = [{"name": pick_text(e.names, lang), "href": linker.href(e.iri),
+                 "start": e.start, "when": format_date(e.start, lang)} for e in shown]
         lists = f"{request.script_root}/doc/"
         html = render_template(
-            "home.html", lang=lang, t=SITE[lang], title=TITLE[lang], description=DESCRIPTION[lang],
+            "home.html", lang=lang, t=words(lang, "site"), title=TITLE[lang], description=DESCRIPTION[lang],
             version=store.version, triples=store.triple_count(), base=settings.base_iri,
             counts=[{"kind": k, "name": kind_name(k, lang), "count": n,
-                     "href": with_lang(f"{lists}{k}/") if k in LISTED else None}
-                    for k, n in counts.items()],
-            lists=[{"kind": k, "name": kind_name(k, lang), "count": counts.get(k, 0),
-                    "href": with_lang(f"{lists}{k}/")} for k in LISTED],
-            events=rows, dumps=catalog.dump_rows(release), modified=release.created,
-            queries=canned_list(lang), lang_links=lang_links(lang),
+                     "href": with_lang(f"{lists}{k}/")} for k, n in counts.items()],
+            events=rows, events_total=len(every), events_href=with_lang(f"{lists}event/"),
+            dumps=catalog.dump_rows(release), modified=release.created,
+            queries=canned_list(lang),
             jsonld=script_json(catalog.search_form(lang)))
         return http.Body(html, HTML.content_type)
 
@@ -86,11 +72,12 @@ def canned_list(lang: str) -> list[dict[str, str]]:
 @bp.route("/health")
 def health():
     store = get_store()
-    body = {"status": "ok", "version": store.version, "triples": store.triple_count()}
+    body = {"status": "ok", "version": store.version, "triples": store.triple_count(),
+            **store.health()}
     report = last_report(get_settings().dist_dir)
     if report is not None:
         body["last_reload"] = report
-    return jsonify(body)
+    return jsonify(body), 503 if body["status"] == "unavailable" else 200
 
 
 # -- sitemap and robots -------------------------------------------------------------------------------
@@ -102,8 +89,8 @@ def site_pages() -> list[str]:
     pages = ["", "dataset", "ontology"]
     if turtle_files(settings.shapes_dir):
         pages.append("shapes")
-    pages += [f"doc/{kind}/" for kind in LISTED]
-    pages += [f"doc/{kind}/{slug}" for kind, slug in things()]
+    pages += [f"doc/{kind}/" for kind in facts.kind_counts()]
+    pages += [f"doc/{kind}/{slug}" for kind, slug in facts.things()]
     return pages
 
 

@@ -23,11 +23,12 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import CisemError, NotAcceptable, NotAtOnce
+from ..errors import CisemError, NotAcceptable, NotAtOnce, QueryError
 from ..formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format
+from ..queries import explain
 from ..store.base import Answer, PreparedQuery, Store
 from . import answers, http, protocol, querylog
-from .cache import BoundedCache
+from .cache import EntityCache
 from .fairness import MeteredStore
 from .http import Entity, Reply
 
@@ -61,15 +62,6 @@ class Handoff(Exception):
         self.error = error
 
 
-class EntityCache(BoundedCache[Entity]):
-    """Entities of answered GETs by raw request (version, query string, ``Accept``), bounded like
-    the answer cache; an entity counts twice its body, room for its gzip twin made at the first
-    gzip request."""
-
-    def __init__(self, entries: int, max_bytes: int = 64 * 1024 * 1024) -> None:
-        super().__init__(entries, max_bytes, lambda entity: 2 * len(entity.body))
-
-
 @dataclass
 class Pending:
     """A request ``begin`` could not answer without waiting: its lease, store and plan, for
@@ -80,6 +72,8 @@ class Pending:
     store: Store
     prepared: PreparedQuery
     fmt: Format
+    #: Accept chose the format (no ``format=``): the answer varies on it
+    negotiated: bool
     started: float
 
 
@@ -107,17 +101,19 @@ class HotPath:
                     publisher.metrics.cache_hit()
                     return self._finish(request, entity, version, "cached", entity, started)
             store = self._store(served, request)
-            prepared, fmt = self._plan(request, store)
+            prepared, fmt, negotiated = self._plan(request, store)
             if prepared.bounded:  # only a store with a fast lane proves queries bounded
                 try:
-                    return self._answer(request, store, prepared, fmt, started, at_once=True)
+                    return self._answer(request, store, prepared, fmt, negotiated, started,
+                                        at_once=True)
                 except NotAtOnce:
                     pass  # a large answer: read in an app thread
-            pending, served = Pending(request, served, store, prepared, fmt, started), None
+            pending = Pending(request, served, store, prepared, fmt, negotiated, started)
+            served = None
             return pending
         except CisemError as exc:
             _log(f"{exc.status} {exc.title}", started, None)
-            raise Handoff(exc) from None
+            raise Handoff(self._explained(exc, request)) from None
         finally:
             if served is not None:
                 publisher.unlease(served)
@@ -126,10 +122,10 @@ class HotPath:
         """In an app thread: answer what ``begin`` left, waiting for the store as needed."""
         try:
             return self._answer(pending.request, pending.store, pending.prepared, pending.fmt,
-                                pending.started)
+                                pending.negotiated, pending.started)
         except CisemError as exc:
             _log(f"{exc.status} {exc.title}", pending.started, None)
-            raise Handoff(exc) from None
+            raise Handoff(self._explained(exc, pending.request)) from None
         finally:
             self.publisher.unlease(pending.served)
 
@@ -138,13 +134,26 @@ class HotPath:
         started = self.begin(request)
         return started if isinstance(started, Reply) else self.finish(started)
 
+    def _explained(self, exc: CisemError, request: Request) -> CisemError:
+        """An undeclared prefix said as the ``PREFIX`` line to add, as the view says it."""
+        if not isinstance(exc, QueryError):
+            return exc
+        try:
+            text = protocol.read_raw(request.method, request.query_string,
+                                     _mimetype(request.content_type), len(request.body),
+                                     request.body, self.settings.max_request_bytes).query
+        except CisemError:
+            return exc
+        return explain(exc, text or "", self.settings.base_iri)
+
     def _store(self, served: Served, request: Request) -> Store:
         publisher = self.publisher
         if publisher.budgets.enabled:
             return MeteredStore(served.store, publisher.budgets, request.client, publisher.metrics)
         return served.store
 
-    def _plan(self, request: Request, store: Store) -> tuple[PreparedQuery, Format]:
+    def _plan(self, request: Request, store: Store) -> tuple[PreparedQuery, Format, bool]:
+        """The prepared query, its format, and whether Accept chose it (no ``format=``)."""
         req = protocol.read_raw(request.method, request.query_string,
                                 _mimetype(request.content_type), len(request.body), request.body,
                                 self.settings.max_request_bytes)
@@ -156,13 +165,14 @@ class HotPath:
         fmt = http.choose(formats, accept=request.accept, tokens=req.formats)
         if fmt is HTML:
             raise Handoff()  # a page ranked above the formats that fit the query
-        return prepared, fmt
+        return prepared, fmt, not req.formats
 
     def _answer(self, request: Request, store: Store, prepared: PreparedQuery, fmt: Format,
-                started: float, *, at_once: bool = False) -> Reply:
+                negotiated: bool, started: float, *, at_once: bool = False) -> Reply:
         entity, answer, outcome = answers.answer(
             self.publisher, store, prepared, fmt, cacheable=request.method == "GET",
-            if_none_match=request.if_none_match, method=request.method, at_once=at_once)
+            if_none_match=request.if_none_match, method=request.method, at_once=at_once,
+            negotiated=negotiated)
         if request.method == "GET" and answer is not None and entity.status == 200:
             self.entities.put((store.version, request.query_string, request.accept), entity)
         return self._finish(request, entity, store.version, outcome, answer, started)

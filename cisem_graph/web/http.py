@@ -12,10 +12,18 @@ The Flask adapters at the end (``respond``, ``not_modified``, ``send``) read the
 and make a werkzeug response; no view sets ``ETag``, ``Vary``, ``Content-Encoding``,
 ``Cache-Control`` or ``Last-Modified`` itself.
 
-An ETag is strong and names one representation: the dataset version, the host and path asked,
-the query string and what the view says varies (format, language, page). A gzip body is another
-representation of the same entity: its tag is the identity's with ``-gzip`` appended, and a client
-holding either gets a 304.
+An ETag names one representation: the dataset version, the host and path asked, the query string
+and what the view says varies (format, language, page); no worker, process or replica enters it,
+and each writes the same bytes for it (``canonical``), so the tag is strong. A query's answer is
+the exception: two stores (replicas) hold the same data but give its rows in their own order and
+blank nodes their own labels, so its tag is weak (``W/``): the same answer, not the same bytes.
+A gzip body is another representation of the same entity: its tag is the identity's with
+``-gzip`` appended, and a client holding either gets a 304.
+
+Caching: everything derived from the served version says ``public, max-age, s-maxage`` from the
+settings (``cache_policy``); it changes only when a reload serves another version, when a cache
+in front is told to drop it (``cache_ban_urls``). A file whose URL names its content (a dump
+under its version) is ``immutable``. ``Vary`` names exactly the request headers the choice read.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from pathlib import Path
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etags, quote_etag
 
+from ..config import Settings
 from ..errors import NotAcceptable, NotFound
 from ..formats import Format, by_extension, lookup
 
@@ -40,9 +49,26 @@ from ..formats import Format, by_extension, lookup
 GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 6
 GZIP_SUFFIX = "-gzip"
-CACHE_CONTROL = "public, max-age=300"
 NO_STORE = "no-store"
+#: a file whose URL names its content: never changes, kept a year
+IMMUTABLE = "public, max-age=31536000, immutable"
 CHUNK = 64 * 1024
+
+
+@lru_cache(maxsize=16)
+def cache_policy(max_age: int, shared_max_age: int) -> str:
+    """``Cache-Control`` of a representation of the served version (settings ``cache_max_age``,
+    ``cache_shared_max_age``)."""
+    return f"public, max-age={max_age}, s-maxage={shared_max_age}"
+
+
+def settings_policy(settings: Settings) -> str:
+    return cache_policy(settings.cache_max_age, settings.cache_shared_max_age)
+
+
+#: the policy with the default settings (an ``Entity`` made without settings at hand)
+CACHE_CONTROL = settings_policy(Settings())
+
 
 # -- negotiation ----------------------------------------------------------------------------------
 
@@ -172,6 +198,8 @@ class Entity:
     headers: tuple[tuple[str, str], ...] = ()  #: Link, Content-Language, Content-Disposition, X-…
     last_modified: datetime | None = None
     cache_control: str = CACHE_CONTROL  #: "" sends none
+    #: the tag names the same content, not the same bytes (a query's answer: ``W/``)
+    weak: bool = False
     _gzipped: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -199,10 +227,10 @@ class Reply:
 
 
 def validator_headers(etag: str | None, vary_value: str, last_modified: datetime | None,
-                      cache_control: str) -> list[tuple[str, str]]:
+                      cache_control: str, weak: bool = False) -> list[tuple[str, str]]:
     headers = [("Cache-Control", cache_control)] if cache_control else []
     if etag is not None:
-        headers.append(("ETag", quote_etag(etag)))
+        headers.append(("ETag", quote_etag(etag, weak)))
     if last_modified is not None:
         headers.append(("Last-Modified", http_date(last_modified)))
     if vary_value:
@@ -218,14 +246,15 @@ def reply(entity: Entity, *, accept_encoding: str | None = None, if_none_match: 
     tag = held(entity.etag, if_none_match, if_modified_since, entity.last_modified, method)
     if tag is not None and entity.status == 200:
         return Reply(304, [*validator_headers(tag, vary_value, entity.last_modified,
-                                              entity.cache_control), *entity.headers])
+                                              entity.cache_control, entity.weak), *entity.headers])
     body, etag = entity.body, entity.etag
     headers = [("Content-Type", entity.content_type)]
     if entity.compressible and accepts_gzip(accept_encoding):
         body = entity.gzipped()
         etag = etag + GZIP_SUFFIX if etag is not None else None
         headers.append(("Content-Encoding", "gzip"))
-    headers += validator_headers(etag, vary_value, entity.last_modified, entity.cache_control)
+    headers += validator_headers(etag, vary_value, entity.last_modified, entity.cache_control,
+                                 entity.weak)
     headers += entity.headers
     headers.append(("Content-Length", str(len(body))))
     return Reply(entity.status, headers, body)
@@ -235,8 +264,10 @@ EXPOSED = ("ETag, X-Dataset-Version, X-Result-Count, X-Result-Truncated, X-Resul
            "Retry-After")
 
 
-def common_headers(cors_origin: str | None, version: str, method: str) -> list[tuple[str, str]]:
-    """Headers of every answer: the dataset version, ``nosniff``, and CORS when configured."""
+@lru_cache(maxsize=64)
+def common_headers(cors_origin: str | None, version: str, method: str) -> tuple[tuple[str, str], ...]:
+    """Headers of every answer: the dataset version, ``nosniff``, and CORS when configured (the
+    same few combinations again and again: memoised)."""
     headers = [("X-Content-Type-Options", "nosniff"), ("X-Dataset-Version", version)]
     if cors_origin:
         headers += [("Access-Control-Allow-Origin", cors_origin),
@@ -245,7 +276,7 @@ def common_headers(cors_origin: str | None, version: str, method: str) -> list[t
             headers += [("Access-Control-Allow-Methods", "GET, POST, HEAD, OPTIONS"),
                         ("Access-Control-Allow-Headers", "Accept, Content-Type, If-None-Match"),
                         ("Access-Control-Max-Age", "86400")]
-    return headers
+    return tuple(headers)
 
 
 def gzip_file(path: Path) -> Iterator[bytes]:
@@ -280,11 +311,7 @@ def send(result: Reply):
     """A werkzeug response for a ``Reply``."""
     from flask import Response
 
-    response = Response(result.body, status=result.status)
-    response.headers.clear()
-    for name, value in result.headers:
-        response.headers.add(name, value)
-    return response
+    return Response(result.body, status=result.status, headers=result.headers)
 
 
 def request_reply(entity: Entity) -> Reply:
@@ -306,27 +333,38 @@ def request_held(etag: str, last_modified: datetime | None) -> str | None:
 
 
 def respond(parts: tuple[object, ...], produce: Produce, *, vary_on: str = "",
-            headers: tuple[tuple[str, str], ...] = (), cache_control: str = CACHE_CONTROL):
+            headers: tuple[tuple[str, str], ...] = (), cache_control: str | None = None):
     """The pipeline for a representation of the served version.
 
     ``parts`` name the representation besides the version, host, path and query (format,
-    language…). A client that holds it gets 304 before anything is produced; otherwise
-    ``produce`` makes the body and ``reply`` negotiates the encoding. ``Last-Modified`` is when
-    the version was written: everything served is derived from it.
+    language…): together they are its ETag and its key in the app's page cache. A client that
+    holds it gets 304 before anything is produced; a representation made before is served from
+    the cache (a version never changes, so neither does what was rendered from it); otherwise
+    ``produce`` makes the body once. ``reply`` then negotiates the encoding (the gzip body is kept
+    with the entity). ``Last-Modified`` is when the version was written. ``cache_control``: the
+    settings' policy unless given.
     """
     from flask import request
 
-    from . import get_store, release_modified
+    from . import get_publisher, get_settings, get_store, release_modified
+
+    if cache_control is None:
+        cache_control = settings_policy(get_settings())
 
     last_modified = release_modified()
-    etag = make_etag(get_store().version, request.host_url, request.path,
+    etag = make_etag(get_store().version, request.url_root, request.path,
                      request.query_string.decode("latin-1"), *parts)
     vary_value = vary(vary_on)
     tag = request_held(etag, last_modified)
     if tag is not None:
         return send(Reply(304, [*validator_headers(tag, vary_value, last_modified, cache_control),
                                 *headers]))
-    made = produce()
-    entity = Entity(made.data(), made.content_type, etag, made.status, vary_on,
-                    (*headers, *made.headers), last_modified, cache_control)
+    pages = get_publisher().pages
+    entity = pages.get(etag)
+    if entity is None:
+        made = produce()
+        entity = Entity(made.data(), made.content_type, etag, made.status, vary_on,
+                        (*headers, *made.headers), last_modified, cache_control)
+        if made.status == 200:
+            pages.put(etag, entity)
     return send(request_reply(entity))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from urllib.parse import urlencode
 
 from flask import request
 from rdflib import Literal
@@ -51,47 +52,6 @@ def pick(literals: Iterable[Literal], lang: str) -> Literal | None:
     return chosen[0] if chosen else None
 
 
-_WORDS = {
-    "types": ("Tipi", "Types"),
-    "properties": ("Proprietà", "Properties"),
-    "property": ("Proprietà", "Property"),
-    "value": ("Valore", "Value"),
-    "sources": ("Fonti", "Sources"),
-    "source": ("fonte", "source"),
-    "original": ("documento originale", "original document"),
-    "referenced_by": ("Citato da", "Referenced by"),
-    "nothing_links": ("Nessuna risorsa rimanda a questa.", "Nothing links here."),
-    "contents": ("Risorse descritte in questo grafo", "Things described in this graph"),
-    "formats": ("Scarica la descrizione", "Download this description"),
-    "sparql": ("La stessa descrizione in SPARQL", "The same description in SPARQL"),
-    "sparql_construct": ("come CONSTRUCT", "as a CONSTRUCT"),
-    "sparql_quads": ("con la fonte di ogni fatto", "with the source of each fact"),
-    "identifier": ("Identificatore", "Identifier"),
-    "in_other_language": ("In inglese", "In Italian"),
-    "next": ("Pagina successiva", "Next page"),
-    "previous": ("Pagina precedente", "Previous page"),
-    "page": ("pagina", "page"),
-    "browse": ("Sfoglia", "Browse"),
-    "browse_title": ("Sfoglia per tipo", "Browse by kind"),
-    "search": ("Cerca", "Search"),
-    "search_title": ("Cerca per nome", "Search by name"),
-    "search_help": ("Cerca nei nomi in italiano e in inglese.",
-                    "Searches the Italian and English names."),
-    "no_results": ("Nessun risultato.", "No results."),
-    "results_for": ("Risultati per", "Results for"),
-    "more_results": ("Ci sono altri risultati: precisa la ricerca.",
-                     "There are more results: narrow the search."),
-    "empty": ("Nessuna risorsa.", "Nothing here."),
-    "things": ("risorse", "things"),
-}
-
-
-def words(lang: str) -> dict[str, str]:
-    """The page's fixed words in ``lang``."""
-    index = LANGS.index(lang)
-    return {key: pair[index] for key, pair in _WORDS.items()}
-
-
 def pick_text(values: dict[str, str], lang: str) -> str:
     """The text in ``lang``, else in the other language, else untagged, else any."""
     for key in (lang, *(x for x in LANGS if x != lang), ""):
@@ -127,70 +87,27 @@ def with_lang(href: str) -> str:
 
 
 def lang_links(lang: str) -> list[dict[str, str]]:
-    """The page in each language (``<link hreflang>`` and the switch)."""
-    return [{"lang": x, "href": f"{request.path}?lang={x}", "current": x == lang} for x in LANGS]
+    """The page in each language, on the host that was asked (``<link hreflang>``, the switch)."""
+    return [{"lang": x, "href": this_page(lang=x), "current": x == lang} for x in LANGS]
 
 
-# -- the words of the home, dataset, ontology and shapes pages ------------------------------------
+def this_page(**args: object) -> str:
+    """The URL of the page being served (its other arguments kept), with ``args`` replacing."""
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k not in args]
+    query = urlencode([*kept, *((k, str(v)) for k, v in args.items() if v not in (None, ""))])
+    return f"{request.base_url}{'?' + query if query else ''}"
 
-SITE: dict[str, dict[str, str]] = {
-    "it": {
-        "home": "Inizio", "dataset": "Dataset", "ontology": "Ontologia", "shapes": "Forme SHACL",
-        "sparql": "Punto di accesso SPARQL", "other_lang": "English", "version": "Versione",
-        "triples": "triple", "modified": "Ultima modifica", "counts": "Che cosa contiene",
-        "kind": "Tipo", "things": "Elementi", "browse": "Sfoglia", "events": "Eventi",
-        "date_unknown": "data non indicata dalla fonte", "download": "Scarica i dati",
-        "metadata": "Metadati del dataset (VoID, DCAT-AP_IT)", "sitemap": "Mappa del sito",
-        "base": "IRI di base", "licence": "Licenza", "publisher": "Editore", "contact": "Contatto",
-        "languages": "Lingue", "keywords": "Parole chiave", "endpoint": "Interrogazione",
-        "distributions": "Distribuzioni", "file": "File", "format": "Formato", "size": "Dimensione",
-        "bytes": "byte", "checksum": "SHA-256", "graphs": "Grafi (uno per fonte)",
-        "graph": "Grafo", "source": "Fonte", "classes": "Classi", "class": "Classe",
-        "entities": "Entità", "properties": "Proprietà", "property": "Proprietà",
-        "other_formats": "Altri formati", "linksets": "Collegamenti esterni", "links": "collegamenti",
-        "label": "Etichetta", "comment": "Commento", "definition": "Definizione",
-        "alt_label": "Altre etichette", "concepts": "Concetti (temi)", "scheme": "Schema",
-        "page": "Pagina", "alignments": "Allineamenti", "none": "nessuna",
-        "targets": "Si applica a", "severity": "Gravità", "message": "Messaggio", "path": "Percorso",
-        "constraints": "Vincoli", "shape_note": "Le forme SHACL che i dati devono rispettare prima "
-        "di essere pubblicati. Non fanno parte del dataset.",
-        "all_checksums": "Tutti i codici di controllo", "dumps_note": "Ogni file contiene l'intero "
-        "dataset; i codici di controllo sono in", "not_stated": "non indicato",
-        "onto_note": "Classi, proprietà e concetti del vocabolario del progetto, in italiano e "
-        "in inglese, con gli allineamenti a schema.org, W3C ORG e OntoPiA.",
-        "intro": "Un grafo di conoscenza (linked data) del CISeM, il Comitato Imprenditorialità "
-        "Sociale e Microcredito della Camera di Commercio di Cuneo, delle organizzazioni, delle "
-        "persone e degli eventi della sua rete, con la fonte di ogni fatto. Si consulta pagina "
-        "per pagina, si interroga in SPARQL e si scarica per intero.",
-    },
-    "en": {
-        "home": "Home", "dataset": "Dataset", "ontology": "Ontology", "shapes": "SHACL shapes",
-        "sparql": "SPARQL endpoint", "other_lang": "Italiano", "version": "Version",
-        "triples": "triples", "modified": "Last modified", "counts": "What it holds",
-        "kind": "Kind", "things": "Things", "browse": "Browse", "events": "Events",
-        "date_unknown": "date not given by the source", "download": "Download the data",
-        "metadata": "Dataset metadata (VoID, DCAT-AP_IT)", "sitemap": "Sitemap",
-        "base": "Base IRI", "licence": "Licence", "publisher": "Publisher", "contact": "Contact",
-        "languages": "Languages", "keywords": "Keywords", "endpoint": "Query",
-        "distributions": "Distributions", "file": "File", "format": "Format", "size": "Size",
-        "bytes": "bytes", "checksum": "SHA-256", "graphs": "Graphs (one per source)",
-        "graph": "Graph", "source": "Source", "classes": "Classes", "class": "Class",
-        "entities": "Entities", "properties": "Properties", "property": "Property",
-        "other_formats": "Other formats", "linksets": "Links to other datasets", "links": "links",
-        "label": "Label", "comment": "Comment", "definition": "Definition",
-        "alt_label": "Other labels", "concepts": "Concepts (themes)", "scheme": "Scheme",
-        "page": "Page", "alignments": "Alignments", "none": "none",
-        "targets": "Applies to", "severity": "Severity", "message": "Message", "path": "Path",
-        "constraints": "Constraints", "shape_note": "The SHACL shapes the data must satisfy "
-        "before it is published. They are not part of the dataset.",
-        "all_checksums": "All checksums", "dumps_note": "Each file holds the whole dataset; the "
-        "checksums are in", "not_stated": "not stated",
-        "onto_note": "The classes, properties and concepts of the project's vocabulary, in Italian "
-        "and English, with their alignments to schema.org, W3C ORG and OntoPiA.",
-        "intro": "A linked-data knowledge graph of CISeM, the Social Entrepreneurship and "
-        "Microcredit Committee of the Chamber of Commerce of Cuneo, and of the organizations, "
-        "people and events of its network, with the source of every fact. Read it page by page, "
-        "query it with SPARQL, or download it whole.",
-    },
-}
-LANGUAGE_NAMES = {"ITA": {"it": "italiano", "en": "Italian"}, "ENG": {"it": "inglese", "en": "English"}}
+
+def frame(lang: str) -> dict:
+    """What every page's frame says about the page itself: its URL in each language (the switch,
+    ``hreflang``), the canonical URL (the page in its language) and the language-free default."""
+    return {"languages": lang_links(lang), "canonical": this_page(lang=lang),
+            "default": this_page(lang=""), "indexable": True}
+
+
+
+def error_frame(lang: str) -> dict:
+    """An error page's frame: the switch reloads the same address in the other language by its
+    query alone (``?lang=en``), so nothing of a hostile address is written back; never indexed."""
+    return {"languages": [{"lang": x, "href": f"?lang={x}", "current": x == lang} for x in LANGS],
+            "canonical": "", "default": "", "indexable": False}

@@ -7,8 +7,9 @@
 * ``search_engine`` builds the compact, nested form that search engines read in a page's
   ``<script type="application/ld+json">``: only schema.org terms, ``"@context":
   "https://schema.org"`` (a string search engines know; nothing of ours fetches it), names in the
-  page's language, linked things embedded with their type and name. It adds nothing the data does
-  not say (no ``url`` unless the data has one).
+  page's language, linked things embedded with their type and name (a linked event, such as the
+  series an event belongs to, by ``@id`` and name only). It adds nothing the data does not say (no
+  ``url`` unless the data has one).
 * ``script_json`` makes that JSON safe inside ``<script>``: ``<``, ``>`` and ``&`` become
   ``\\u003c`` … so ``</script>`` or ``<!--`` in a label cannot end or confuse the element.
 """
@@ -23,7 +24,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from .. import canonical
 from ..describe import LABELS
+from ..formats import by_name
 from ..namespaces import RDF, SDO, project_prefixes
 from ..schemaorg import SchemaOrg
 from .i18n import in_language, pick
@@ -39,9 +42,10 @@ def project_context(base: str) -> dict[str, str]:
 
 
 def linked_data(graph: Graph, base: str) -> bytes:
-    """``graph`` as compacted JSON-LD with the project's context embedded by value."""
-    return graph.serialize(format="json-ld", context=project_context(base), indent=2,
-                           encoding="utf-8")
+    """``graph`` as compacted JSON-LD with the project's context embedded by value, the same
+    bytes in every process (``canonical``)."""
+    return canonical.write_graph(graph, by_name("jsonld"), project_prefixes(base),
+                                 context=project_context(base))
 
 
 def search_engine(graph: Graph, iri: URIRef, lang: str) -> dict[str, Any]:
@@ -79,7 +83,7 @@ def schema_types(graph: Graph, node: Node) -> list[str]:
 def _node(graph: Graph, node: Node, lang: str, full: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     types = schema_types(graph, node)
-    if types:
+    if types and (full or not _is_event(types)):
         out["@type"] = types[0] if len(types) == 1 else types
     if isinstance(node, URIRef):
         out["@id"] = str(node)
@@ -96,6 +100,13 @@ def _node(graph: Graph, node: Node, lang: str, full: bool) -> dict[str, Any]:
         if values:
             out[str(prop)[len(SDO):]] = values[0] if len(values) == 1 else values
     return out
+
+
+def _is_event(types: list[str]) -> bool:
+    """Whether a linked thing is an Event: referred to by ``@id`` and name only, since a typed
+    Event without its own date and place reads as an incomplete event to search engines."""
+    schema = SchemaOrg.load()
+    return any(t == "Event" or schema.is_subclass(t, "Event") for t in types)
 
 
 def _values(graph: Graph, objects: list[Node], lang: str) -> list[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..namespaces import project_prefixes
+from ..namespaces import KINDS, project_prefixes
 from ..queries import query_prefixes
 
 
@@ -39,20 +39,34 @@ class Linker:
     base: str
     root: str  #: where pages are on the host that was asked, ending in "/"
     prefixes: tuple[tuple[str, str], ...] = ()
+    query: str = ""  #: kept on local links (``?lang=en``: a reader stays in the language chosen)
 
     @classmethod
     def make(cls, base: str, root: str, *, extra: tuple[tuple[str, str], ...] = (),
-             for_queries: bool = False) -> Linker:
-        return cls(base, root, prefix_table(base, extra, for_queries=for_queries))
+             for_queries: bool = False, query: str = "") -> Linker:
+        return cls(base, root, prefix_table(base, extra, for_queries=for_queries), query)
 
     def href(self, iri: str) -> str | None:
         """Local page for IRIs under the base (``id/`` → ``doc/``); the IRI if http(s); else None."""
         if iri.startswith(self.base):
             rest = iri[len(self.base):]
-            return self.root + ("doc/" + rest[3:] if rest.startswith("id/") else rest)
+            path, hash_, fragment = (("doc/" + rest[3:]) if rest.startswith("id/") else rest).partition("#")
+            return self.root + path + self.query + hash_ + fragment
         if iri.startswith(("https://", "http://")):
             return iri
         return None
+
+    #: a vocabulary term links where its IRI leads: the ontology page for ours, the term's own
+    #: page for schema.org and the others
+    term_href = href
+
+    def kind(self, iri: str) -> str | None:
+        """``event`` for ``{base}id/event/…``; None for anything else."""
+        prefix = self.base + "id/"
+        if not iri.startswith(prefix):
+            return None
+        kind, slash, _ = iri[len(prefix):].partition("/")
+        return kind if slash and kind in KINDS else None
 
     def curie(self, iri: str) -> str:
         return shorten(str(iri), self.prefixes or prefix_table(self.base))
@@ -64,10 +78,25 @@ class Linker:
 
 def request_linker(*, absolute: bool = True, **options) -> Linker:
     """A ``Linker`` for the request being handled: links on the host (``absolute``) or the script
-    root that was asked."""
+    root that was asked, keeping the ``?lang=`` the reader chose."""
     from flask import request
 
     from . import get_settings
+    from .i18n import asked_language
 
     root = request.url_root if absolute else f"{request.script_root}/"
+    asked = asked_language()
+    options.setdefault("query", f"?lang={asked}" if asked else "")
     return Linker.make(get_settings().base_iri, root, **options)
+
+
+def page_url(endpoint: str, **values) -> str:
+    """``url_for`` that keeps the reader's ``?lang=`` on links to pages (not on static files, and
+    not where ``lang`` is given, ``None`` included)."""
+    from flask import url_for
+
+    from .i18n import asked_language
+
+    if endpoint != "static" and "lang" not in values:
+        values["lang"] = asked_language()
+    return url_for(endpoint, **values)

@@ -1,86 +1,258 @@
-"""Lists of things: ``/doc/`` (the kinds), ``/doc/{kind}/`` (one kind, a page at a time) and
-``/search`` (things by name, in either language)."""
+"""Lists of things, as Datasette lists a table: ``/doc/`` (the kinds), ``/doc/{kind}/`` (one kind:
+counted, sorted, paged, filtered by the facets that fit it) and ``/search`` (things by name).
+
+Each has a JSON twin (``/doc.json``, ``/doc/{kind}.json``, ``/search.json``) and a kind's list a
+CSV one (``/doc/{kind}.csv``: every match, not a page, cells that a spreadsheet would run as a
+formula neutralised). A kind's things, names and facet values are read from the store once per
+version (``facts.listing``); a request filters, sorts and pages that in memory, and the pipeline
+keeps the answer.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+import csv
+import io
+import json
+import math
+
+from flask import Blueprint, render_template, request, url_for
 
 from .. import describe
-from ..errors import NotFound
+from ..errors import BadParameter, NotFound
 from ..formats import HTML
-from ..namespaces import KINDS, thing_iri
-from . import get_settings, get_store, http, jsonld, remember
-from .i18n import asked_language, page_language, words
-from .kinds import kind_name
-from .links import request_linker
-from .page import Value, linked_values
+from ..namespaces import KINDS
+from . import facts, get_settings, get_store, http, jsonld
+from .catalogue import term_label, words
+from .facts import Item, Listing
+from .i18n import LANGS, asked_language, format_date, page_language, pick, pick_text, this_page
+from .kinds import TABLE, Facet, kind_name
+from .links import Linker, request_linker
+from .page import linked_values
 from .params import page_number, search_text
 
 bp = Blueprint("lists", __name__)
 
-LIST_SIZE = 200  #: things per page of a list
+LIST_SIZE = 100  #: things per page of a list
 SEARCH_LIMIT = 100
+SNIPPET = 160  #: characters of a search result's description
+MAX_FACET_VALUES = 30  #: facet values shown (the most frequent)
 NO_THING = "There is no such thing in this dataset."
+CSV_TYPE = "text/csv; charset=utf-8; header=present"
+JSON_TYPE = "application/json; charset=utf-8"
+#: cells a spreadsheet would read as a formula (OWASP's list): prefixed with an apostrophe
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-@bp.route("/doc/")
+# -- the request: filters, sort, page -------------------------------------------------------------
+
+SORTS = ("name", "-name", "date", "-date")
+
+
+def chosen_filters(spec) -> dict[str, str]:
+    """The facet values asked for (``?year=2021&mode=…``); an unknown value simply matches none."""
+    chosen = {}
+    for facet in spec.facets:
+        value = request.args.get(facet.name)
+        if value:
+            if len(value) > 500:
+                raise BadParameter(f"{facet.name} is too long.", say="bad_parameter")
+            chosen[facet.name] = value
+    return chosen
+
+
+def chosen_sort(spec) -> str:
+    sort = request.args.get("sort") or ("-date" if spec.dated else "name")
+    if sort not in SORTS or (sort.lstrip("-") == "date" and not spec.dated):
+        offered = ", ".join(s for s in SORTS if spec.dated or "date" not in s)
+        raise BadParameter(f"sort must be one of {offered}.", say="bad_parameter")
+    return sort
+
+
+def name_of(item: Item, lang: str) -> str:
+    return pick_text(item.names, lang) or item.iri.rsplit("/", 1)[-1]
+
+
+def select(found: Listing, filters: dict[str, str], sort: str, lang: str) -> list[Item]:
+    items = [i for i in found.items
+             if all(value in i.facets.get(name, ()) for name, value in filters.items())]
+    if sort.lstrip("-") == "date":  # things without a date last, whichever the direction
+        dated = sorted((i for i in items if i.date), key=lambda i: (i.date, i.iri),
+                       reverse=sort.startswith("-"))
+        return dated + sorted((i for i in items if not i.date), key=lambda i: name_of(i, lang))
+    return sorted(items, key=lambda i: (name_of(i, lang).casefold(), i.iri),
+                  reverse=sort.startswith("-"))
+
+
+def facet_counts(found: Listing, items: list[Item], facet: Facet, lang: str, base: str,
+                 chosen: str | None, linker: Linker) -> dict:
+    counts: dict[str, int] = {}
+    for item in items:
+        for value in set(item.facets.get(facet.name, ())):
+            counts[value] = counts.get(value, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FACET_VALUES]
+    if facet.year:
+        ranked.sort(key=lambda kv: kv[0], reverse=True)
+    values = []
+    for value, count in ranked:
+        if facet.year:
+            label = value
+        else:
+            label = (pick_text(found.value_names.get(value, {}), lang)
+                     or term_label(value, lang, base) or linker.curie(value))
+        values.append({"value": value, "label": label, "count": count, "chosen": value == chosen,
+                       "href": this_page(**{facet.name: "" if value == chosen else value},
+                                         page="")})
+    return {"name": facet.name, "values": values}
+
+
+# -- views ------------------------------------------------------------------------------------------
+
+@bp.route("/doc.json")
+@bp.route("/doc/")  # registered first: url_for gives the page
 def kinds():
-    lang = page_language()
+    lang, twin = page_language(), request.path.endswith(".json")
+
+    def produce() -> http.Body:
+        counts = facts.kind_counts()
+        found = [{"kind": kind, "name": kind_name(kind, lang), "count": counts[kind],
+                  "href": url_for(".kind_list", kind=kind, lang=asked_language(), _external=twin)}
+                 for kind in KINDS if counts.get(kind)]
+        if twin:
+            return json_body({"lang": lang, "kinds": found})
+        return html_page("list.html", lang, title=words(lang, "lists")["browse_title"],
+                         kinds=found, items=[], facets=[], total=None,
+                         search_data=jsonld.item_list([(None, k["name"]) for k in found]))
+
+    return respond(lang, produce, twin)
+
+
+@bp.route("/doc/<kind>.<ext>")
+@bp.route("/doc/<kind>/")  # registered first: url_for gives the page
+def kind_list(kind: str, ext: str | None = None):
+    if kind not in KINDS or ext not in (None, "json", "csv"):
+        raise NotFound(NO_THING, say="no_thing")
+    spec = TABLE[kind]
+    lang, number = page_language(), page_number()
+    filters, sort = chosen_filters(spec), chosen_sort(spec)
+
+    def produce() -> http.Body:
+        found = facts.listing(kind)
+        items = select(found, filters, sort, lang)
+        if ext == "csv":
+            return csv_body(kind, found, items)
+        pages = max(1, math.ceil(len(items) / LIST_SIZE))
+        if number > pages:
+            raise NotFound(f"This list has {pages} page(s).", say="no_page")
+        shown = items[(number - 1) * LIST_SIZE:number * LIST_SIZE]
+        linker = request_linker(absolute=True)
+        base = get_settings().base_iri
+        facets = [facet_counts(found, items, f, lang, base, filters.get(f.name), linker)
+                  for f in spec.facets]
+        rows = [row(item, lang, linker) for item in shown]
+        more = number < pages
+        if ext == "json":
+            return json_body({"kind": kind, "name": kind_name(kind, lang), "lang": lang,
+                              "total": len(items), "page": number, "pages": pages, "sort": sort,
+                              "filters": filters,
+                              "next": this_page(page=number + 1) if more else None,
+                              "previous": this_page(page=number - 1) if number > 1 else None,
+                              "facets": facets, "items": rows})
+        return html_page("list.html", lang, title=kind_name(kind, lang), kinds=[], kind=kind,
+                         items=rows, total=len(items), number=number, pages=pages, more=more,
+                         sort=sort, sorts=[s for s in SORTS if spec.dated or "date" not in s],
+                         facets=facets, filters=filters,
+                         twins={"json": this_url(f"/doc/{kind}.json"),
+                                "csv": this_url(f"/doc/{kind}.csv")},
+                         search_data=jsonld.item_list([(r["iri"], r["name"]) for r in rows]))
+
+    return respond(lang, produce, ext == "json", csv_twin=ext == "csv", kind=kind)
+
+
+def row(item: Item, lang: str, linker: Linker) -> dict:
+    shown = next((x for x in (lang, *LANGS, "") if item.names.get(x)), None)
+    return {"iri": item.iri, "href": linker.href(item.iri), "name": name_of(item, lang),
+            "lang": shown or None, "date": item.date, "when": format_date(item.date, lang)}
+
+
+@bp.route("/search.json")
+@bp.route("/search")  # registered first: url_for gives the page
+def search():
+    lang, text, twin = page_language(), search_text(), request.path.endswith(".json")
 
     def produce() -> http.Body:
         store, base = get_store(), get_settings().base_iri
-        counts = remember("kind-counts", lambda: describe.kind_counts(store, base))
-        found = [(kind_name(kind, lang), url_for(".kind_list", kind=kind, lang=asked_language()),
-                  counts[kind]) for kind in KINDS if counts.get(kind)]
-        return html_page("list.html", lang, title=words(lang)["browse_title"], kinds=found,
-                         items=[], more=False, number=1,
-                         search_data=jsonld.item_list([(None, name) for name, _, _ in found]))
+        found = describe.search(store, text, base, limit=SEARCH_LIMIT) if text else []
+        linker = request_linker(absolute=True)
+        items = linked_values(found[:SEARCH_LIMIT], lang, linker)
+        notes = describe.snippets(store, [f.iri for f in found[:SEARCH_LIMIT]])
+        results = []
+        for thing, value in zip(found, items, strict=False):
+            snippet = pick(notes.get(str(thing.iri), []), lang)
+            results.append({"iri": str(thing.iri), "href": value.href, "name": value.text,
+                            "lang": value.lang, "kind": value.kind,
+                            "kind_name": kind_name(value.kind, lang, one=True) if value.kind else None,
+                            "snippet": shorten(str(snippet)) if snippet is not None else None})
+        more = len(found) > SEARCH_LIMIT
+        if twin:
+            return json_body({"q": text, "lang": lang, "more": more, "results": results})
+        return html_page("search.html", lang, query=text, results=results, more=more,
+                         json_href=this_url("/search.json"), noindex=True,
+                         search_data=jsonld.item_list([(r["iri"], r["name"]) for r in results]))
 
-    return respond_html(lang, produce)
-
-
-@bp.route("/doc/<kind>/")
-def kind_list(kind: str):
-    if kind not in KINDS:
-        raise NotFound(NO_THING)
-    lang, number = page_language(), page_number()
-
-    def produce() -> http.Body:
-        prefix = str(thing_iri(get_settings().base_iri, kind, ""))
-        found = describe.members(get_store(), prefix, limit=LIST_SIZE,
-                                 offset=(number - 1) * LIST_SIZE)
-        items = linked_values(found[:LIST_SIZE], lang, request_linker())
-        return html_page("list.html", lang, title=kind_name(kind, lang), kinds=[], items=items,
-                         number=number, more=len(found) > LIST_SIZE,
-                         search_data=jsonld.item_list(entries(found, items)))
-
-    return respond_html(lang, produce)
+    return respond(lang, produce, twin, indexable=False)
 
 
-@bp.route("/search")
-def search():
-    lang, text = page_language(), search_text()
-
-    def produce() -> http.Body:
-        found = describe.search(get_store(), text, get_settings().base_iri,
-                                limit=SEARCH_LIMIT) if text else []
-        items = linked_values(found[:SEARCH_LIMIT], lang, request_linker())
-        return html_page("search.html", lang, query=text, items=items,
-                         more=len(found) > SEARCH_LIMIT,
-                         search_data=jsonld.item_list(entries(found, items)))
-
-    return respond_html(lang, produce)
+def shorten(text: str) -> str:
+    return text if len(text) <= SNIPPET else text[:SNIPPET].rsplit(" ", 1)[0] + " …"
 
 
-def entries(found: list[describe.Linked], items: list[Value]) -> list[tuple[str | None, str]]:
-    return [(str(item.iri), value.text) for item, value in zip(found, items, strict=False)]
+# -- bodies -----------------------------------------------------------------------------------------
+
+def this_url(path: str) -> str:
+    """``path`` on the host asked, with this request's arguments (filters, sort, language)."""
+    query = request.query_string.decode("latin-1")
+    return f"{request.script_root}{path}{'?' + query if query else ''}"
 
 
 def html_page(template: str, lang: str, **context) -> http.Body:
-    return http.Body(render_template(template, lang=lang, t=words(lang), **context),
-                     HTML.content_type)
+    return http.Body(render_template(template, lang=lang, t=words(lang, "resource", "lists"),
+                                     **context), HTML.content_type)
 
 
-def respond_html(lang: str, produce: http.Produce):
-    return http.respond(("html", lang), produce, vary_on="Accept-Language",
-                        headers=(("Content-Language", lang),))
+def json_body(data: dict) -> http.Body:
+    return http.Body(json.dumps(data, ensure_ascii=False, indent=1), JSON_TYPE)
+
+
+def csv_body(kind: str, found: Listing, items: list[Item]) -> http.Body:
+    """Every match: IRI, the name in each language, the date and each facet's values."""
+    spec = TABLE[kind]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["iri", *(f"name_{x}" for x in LANGS), "date", *(f.name for f in spec.facets)])
+    for item in items:
+        writer.writerow([neutral(cell) for cell in (
+            item.iri, *(item.names.get(x, "") for x in LANGS), item.date or "",
+            *(" ".join(item.facets.get(f.name, ())) for f in spec.facets))])
+    return http.Body(out.getvalue(), CSV_TYPE,
+                     (("Content-Disposition", f'attachment; filename="cisem-{kind}.csv"'),))
+
+
+def neutral(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs: ``=HYPERLINK(…)`` becomes ``'=HYPERLINK(…)``."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def respond(lang: str, produce: http.Produce, twin: bool, *, csv_twin: bool = False,
+            indexable: bool = True, kind: str | None = None):
+    """A list through the pipeline: the page varies by language; the twins say so too."""
+    headers = [("Content-Language", lang)]
+    if kind is not None and not twin and not csv_twin:
+        headers.append(("Link", http.link_alternates(
+            [(this_url(f"/doc/{kind}.json"), "application/json"),
+             (this_url(f"/doc/{kind}.csv"), "text/csv")])))
+    if not indexable:
+        headers.append(("X-Robots-Tag", "noindex"))
+    fmt = "csv" if csv_twin else ("json" if twin else "html")
+    return http.respond((fmt, lang, LIST_SIZE), produce, vary_on="Accept-Language",
+                        headers=tuple(headers))
+

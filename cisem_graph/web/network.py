@@ -23,52 +23,17 @@ import re
 from flask import Blueprint, Response, render_template, request, url_for
 
 from .. import network as net
-from ..errors import QueryError
+from ..errors import BadParameter
 from ..formats import HTML
-from . import get_release, get_settings, get_store, http, remember
+from . import facts, get_release, get_settings, get_store, http, remember
+from .catalogue import words
 from .i18n import DEFAULT_LANG, LANGS, asked_language, page_language
 from .kinds import kind_name
+from .links import page_url
 
 bp = Blueprint("network", __name__)
 
-WIDTH, HEIGHT = 1000, 700
-
-UI: dict[str, dict[str, str]] = {
-    "it": {
-        "title": "La rete", "other_lang": "English",
-        "intro": "Le organizzazioni, le persone, gli eventi, le serie di eventi, i periodici e i "
-        "luoghi del grafo, con le loro relazioni: chi organizza, chi interviene, chi è membro di "
-        "che cosa e con quale ruolo, dove si trovano. La rete è costruita da una sola query SPARQL "
-        "sui dati pubblicati e cresce con loro. Un clic su un nodo apre la sua pagina.",
-        "counts": "{nodes} nodi e {edges} relazioni",
-        "notice": "La rete è grande: qui c'è un campione di {shown} dei {total} nodi (quelli con "
-        "più collegamenti) e le relazioni fra loro. Le esportazioni contengono lo stesso campione.",
-        "filter": "Mostra", "apply": "Applica", "picture": "La rete (immagine statica)",
-        "exports": "Scarica la rete", "graphml": "GraphML (yEd, Cytoscape, networkx)",
-        "gexf": "GEXF 1.3 (Gephi)", "nodes_csv": "Nodi (CSV)", "edges_csv": "Relazioni (CSV)",
-        "json": "JSON", "svg": "Immagine (SVG)", "query": "La query SPARQL che costruisce la rete",
-        "run": "Eseguila nell'editor SPARQL", "list": "I nodi per tipo",
-        "help": "Trascina un nodo per spostarlo, lo sfondo per muovere la vista; la rotella ingrandisce.",
-        "reset": "Ripristina la vista", "home_link": "Esplora la rete",
-    },
-    "en": {
-        "title": "The network", "other_lang": "Italiano",
-        "intro": "The organizations, people, events, event series, periodicals and places of the "
-        "graph and their relations: who organizes, who speaks, who is a member of what and in which "
-        "role, where they are. The network is built by one SPARQL query over the published data "
-        "and grows with it. Click a node to open its page.",
-        "counts": "{nodes} nodes and {edges} relations",
-        "notice": "The network is large: this is a sample of {shown} of its {total} nodes (those "
-        "with the most links) and the relations between them. The exports hold the same sample.",
-        "filter": "Show", "apply": "Apply", "picture": "The network (static picture)",
-        "exports": "Download the network", "graphml": "GraphML (yEd, Cytoscape, networkx)",
-        "gexf": "GEXF 1.3 (Gephi)", "nodes_csv": "Nodes (CSV)", "edges_csv": "Relations (CSV)",
-        "json": "JSON", "svg": "Picture (SVG)", "query": "The SPARQL query that builds the network",
-        "run": "Run it in the SPARQL editor", "list": "The nodes by kind",
-        "help": "Drag a node to move it, the background to pan; the wheel zooms.",
-        "reset": "Reset the view", "home_link": "Explore the network",
-    },
-}
+WIDTH, HEIGHT = facts.WIDTH, facts.HEIGHT
 
 #: the static picture may run scripts of nobody: no script, styles inline only
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
@@ -78,13 +43,7 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
 
 def current(limit: int | None = None) -> tuple[net.Network, dict]:
     """The network of the served version and its layout (once per version and limit)."""
-    store, base, limit = get_store(), get_settings().base_iri, limit or asked_limit()
-
-    def build() -> tuple[net.Network, dict]:
-        network = net.build_network(store, base, limit)
-        return network, net.layout(network, WIDTH, HEIGHT)
-
-    return remember("network", build, limit)
+    return facts.network(limit or asked_limit())
 
 
 def asked_limit() -> int:
@@ -92,7 +51,7 @@ def asked_limit() -> int:
     if raw is None or raw == "":
         return net.LIMIT
     if not re.fullmatch(r"[0-9]{1,6}", raw) or not 1 <= int(raw) <= net.LIMIT:
-        raise QueryError(f"limit must be a whole number from 1 to {net.LIMIT}.")
+        raise BadParameter(f"limit must be a whole number from 1 to {net.LIMIT}.", say="bad_parameter")
     return int(raw)
 
 
@@ -108,7 +67,9 @@ def export_language() -> str:
 
 def node_href(node: net.Node) -> str | None:
     """The thing's page on the host that was asked."""
-    return f"{request.script_root}/{node.path}" if node.path else None
+    asked = asked_language()
+    query = f"?lang={asked}" if asked else ""
+    return f"{request.script_root}/{node.path}{query}" if node.path else None
 
 
 def _args(**extra) -> dict:
@@ -124,7 +85,7 @@ def _args(**extra) -> dict:
 def notice(network: net.Network, lang: str) -> str | None:
     if not network.truncated:
         return None
-    return UI[lang]["notice"].format(shown=len(network.nodes), total=network.total)
+    return words(lang, "network")["notice"].format(shown=len(network.nodes), total=network.total)
 
 
 def kind_names(lang: str) -> dict[str, str]:
@@ -139,7 +100,7 @@ def page() -> Response:
 
     def produce() -> http.Body:
         network, _ = current()
-        t = UI[lang]
+        t = words(lang, "network")
         shown = asked_kinds()
         counts = network.kind_counts()
         groups = [{"kind": kind, "name": kind_name(kind, lang), "count": counts.get(kind, 0),
@@ -154,7 +115,7 @@ def page() -> Response:
             "network.html", lang=lang, t=t, groups=groups, network=network,
             counts=t["counts"].format(nodes=len(network.nodes), edges=len(network.edges)),
             notice=notice(network, lang), query=query,
-            query_href=url_for("sparql.endpoint", query=query),
+            query_href=page_url("sparql.endpoint", query=query),
             json_href=url_for(".data", **_args(lang=lang)),
             svg_href=url_for(".svg", **_args(lang=lang, kind=shown if len(shown) < len(groups) else None)),
             exports=[(t["graphml"], url_for(".graphml", **args), "application/graphml+xml"),
@@ -164,8 +125,6 @@ def page() -> Response:
                      (t["json"], url_for(".data", **args), "application/json"),
                      (t["svg"], url_for(".svg", **args), "image/svg+xml")],
             limit=request.args.get("limit") and asked_limit(),
-            lang_links=[{"lang": x, "href": url_for(".page", **{**_args(), "lang": x}),
-                         "current": x == lang} for x in LANGS],
             width=WIDTH, height=HEIGHT)
         return http.Body(html, HTML.content_type)
 
@@ -222,7 +181,7 @@ def _svg(lang: str, limit: int, kinds: tuple[str, ...], root: str) -> bytes:
 
 def _draw_svg(lang: str, limit: int, kinds: tuple[str, ...], root: str) -> bytes:
     network, positions = current(limit)
-    t = UI[lang]
+    t = words(lang, "network")
     title = f"{t['title']}: {t['counts'].format(nodes=len(network.nodes), edges=len(network.edges))}"
     return net.to_svg(network, positions, lang, width=WIDTH, height=HEIGHT,
                       href=lambda n: f"{root}/{n.path}" if n.path else None,

@@ -7,7 +7,7 @@ rather than silently replaced characters; sizes are checked before anything is d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_to_bytes
 
 from flask import Request
 
@@ -49,8 +49,7 @@ def read_raw(method: str, query_string: bytes, mimetype: str, content_length: in
     """``read`` on plain values: the front's hot path reads requests that never become Flask's."""
     limit = max_bytes * 3 + 1024  # percent-encoding may triple a query's size
     if len(query_string) > limit:
-        raise PayloadTooLarge(f"the query string is over the limit of {max_bytes} bytes "
-                              "(setting max_request_bytes)")
+        raise PayloadTooLarge(url_too_long(query_string, max_bytes))
     params = parse_params(query_string, "the URL")
     body_query = None
     if method == "POST":
@@ -72,6 +71,17 @@ def read_raw(method: str, query_string: bytes, mimetype: str, content_length: in
 
 def _too_long(content_length: int | None, max_bytes: int) -> bool:
     return content_length is not None and content_length > max_bytes * 3 + 1024
+
+
+def url_too_long(query_string: bytes, max_bytes: int) -> str:
+    """Why a URL is refused, and what to do: POST the query when it fits the limit once decoded
+    (a body counts the query itself, not its URL encoding); otherwise shorten it."""
+    if len(unquote_to_bytes(query_string)) <= max_bytes:
+        return (f"the query string is over the limit of {max_bytes} bytes once URL-encoded "
+                "(setting max_request_bytes): send the query with POST instead, as the body "
+                "(Content-Type: application/sparql-query) or as a form")
+    return (f"the query is over the limit of {max_bytes} bytes (setting max_request_bytes), "
+            "by GET or by POST: shorten it")
 
 
 def _assemble(params: list[tuple[str, str]], body_query: str | None) -> ProtocolRequest:

@@ -21,37 +21,18 @@ from ..errors import NotFound
 from ..formats import HTML, by_name
 from ..queries import CannedQuery, get_query, load_queries, query_prefixes
 from . import answers, get_settings, get_store, http
+from .catalogue import words
 from .i18n import LANGS, asked_language, page_language, pick_text
-from .links import Linker, request_linker
+from .links import Linker, page_url, request_linker
 
 bp = Blueprint("queries", __name__)
 
 #: ``/queries/{name}.{suffix}``: the downloads and the query text
 DOWNLOADS = {"json": "json", "csv": "csv", "tsv": "tsv"}
+#: rows a query's page shows (its downloads hold every row)
+SHOWN = 500
 RESERVED = frozenset({"lang"})
 SPARQL_QUERY = "application/sparql-query"
-
-WORDS = {
-    "it": {
-        "queries": "Interrogazioni pronte", "intro": "Domande frequenti sulla rete, già scritte in "
-        "SPARQL: ciascuna ha la sua pagina con i risultati, scaricabili in CSV, TSV e JSON, e si "
-        "può aprire nell’editor per modificarla.", "parameters": "Parametri", "run": "Esegui",
-        "optional": "facoltativo", "query": "L’interrogazione SPARQL", "results": "Risultati",
-        "rows": "righe", "cut_off": "troncati al limite di", "open": "Apri nell’editor SPARQL",
-        "download": "Scarica", "none": "Nessun risultato.", "all": "Tutte le interrogazioni",
-        "text": "testo SPARQL", "json_list": "Elenco in JSON",
-    },
-    "en": {
-        "queries": "Ready-made queries", "intro": "Common questions about the network, already "
-        "written in SPARQL: each has its own page with its results, to download as CSV, TSV or "
-        "JSON, and opens in the editor to be changed.", "parameters": "Parameters", "run": "Run",
-        "optional": "optional", "query": "The SPARQL query", "results": "Results",
-        "rows": "rows", "cut_off": "cut off at the limit of", "open": "Open in the SPARQL editor",
-        "download": "Download", "none": "No results.", "all": "All queries",
-        "text": "SPARQL text", "json_list": "List as JSON",
-    },
-}
-
 
 def canned_list(lang: str) -> list[dict[str, str]]:
     """Name, title, description and page link of every canned query, in ``lang``."""
@@ -67,7 +48,7 @@ def canned_list(lang: str) -> list[dict[str, str]]:
 @bp.route("/queries")
 def index() -> Response:
     lang = page_language()
-    html = render_template("queries.html", lang=lang, t=WORDS[lang], queries=canned_list(lang),
+    html = render_template("queries.html", lang=lang, t=words(lang, "queries"), queries=canned_list(lang),
                            langs=LANGS)
     return http.send(http.request_reply(http.Entity(
         html.encode("utf-8"), HTML.content_type, vary="Accept-Language",
@@ -127,34 +108,37 @@ def download(canned: CannedQuery, text: str, fmt_name: str) -> Response:
 
 
 def page(canned: CannedQuery, values: dict[str, list[str]], text: str) -> Response:
-    settings, store, lang = get_settings(), get_store(), page_language()
-    answer = store.execute(store.prepare(text), by_name("json"))
-    results = json.loads(answer.body)
-    linker = request_linker(for_queries=True)
-    title, description = canned.in_language(lang)
-    args = {k: v for k, v in values.items()}
-    html = render_template(
-        "query.html", lang=lang, t=WORDS[lang], query=canned, title=title,
-        description=description, text=text, answer=answer,
-        columns=results.get("head", {}).get("vars", []),
-        rows=[[cell(row.get(var), linker) for var in results["head"]["vars"]]
-              for row in results.get("results", {}).get("bindings", [])],
-        boolean=results.get("boolean"),
-        parameters=[{"name": p.name, "type": p.type, "kind": p.kind,
-                     "description": pick_text(p.description, lang),
-                     "value": (values.get(p.name) or [""])[0]} for p in canned.parameters],
-        downloads=[{"suffix": s, "href": url_for("queries.query", name=f"{canned.name}.{s}",
-                                                 **args)} for s in DOWNLOADS],
-        text_href=url_for("queries.query", name=f"{canned.name}.rq", **args),
-        editor_href=url_for("sparql.endpoint", query=text),
-        result_limit=settings.result_limit,
-        lang_links=[{"lang": x, "href": url_for("queries.query", name=canned.name, lang=x, **args),
-                     "current": x == lang} for x in LANGS])
-    headers = (("Content-Language", lang), ("X-Result-Count", str(answer.count)),
-               ("X-Result-Truncated", "true" if answer.truncated else "false"))
-    return http.send(http.request_reply(http.Entity(
-        html.encode("utf-8"), HTML.content_type, vary="Accept-Language", headers=headers,
-        cache_control="")))
+    """The query's page: its answer as a table (the first ``SHOWN`` rows; the downloads hold them
+    all), kept with the version like any page."""
+    lang = page_language()
+
+    def produce() -> http.Body:
+        settings, store = get_settings(), get_store()
+        answer = store.execute(store.prepare(text), by_name("json"))
+        results = json.loads(answer.body)
+        linker = request_linker(for_queries=True)
+        title, description = canned.in_language(lang)
+        columns = results.get("head", {}).get("vars", [])
+        bindings = results.get("results", {}).get("bindings", [])
+        html = render_template(
+            "query.html", lang=lang, t=words(lang, "queries"), query=canned, title=title,
+            description=description, text=text, answer=answer, columns=columns,
+            rows=[[cell(row.get(var), linker) for var in columns] for row in bindings[:SHOWN]],
+            shown=min(SHOWN, len(bindings)), boolean=results.get("boolean"),
+            parameters=[{"name": p.name, "type": p.type, "kind": p.kind,
+                         "description": pick_text(p.description, lang),
+                         "value": (values.get(p.name) or [""])[0]} for p in canned.parameters],
+            downloads=[{"suffix": s, "href": url_for("queries.query", name=f"{canned.name}.{s}",
+                                                     **values)} for s in DOWNLOADS],
+            text_href=url_for("queries.query", name=f"{canned.name}.rq", **values),
+            editor_href=page_url("sparql.endpoint", query=text),
+            result_limit=settings.result_limit)
+        return http.Body(html, HTML.content_type, (
+            ("X-Result-Count", str(answer.count)),
+            ("X-Result-Truncated", "true" if answer.truncated else "false")))
+
+    return http.respond(("html", lang, SHOWN), produce, vary_on="Accept-Language",
+                        headers=(("Content-Language", lang),))
 
 
 def cell(term: dict | None, linker: Linker) -> dict:

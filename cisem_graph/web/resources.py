@@ -17,16 +17,18 @@ from collections.abc import Callable
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from rdflib import Dataset, URIRef
 
-from .. import describe
+from .. import canonical, describe
 from ..errors import NotFound
 from ..formats import DOCUMENT_FORMATS, HTML, Format, by_extension
-from ..namespaces import KINDS, RDF, graph_iri, thing_iri
+from ..namespaces import KINDS, RDF, RDFS, graph_iri, project_prefixes, thing_iri
 from ..store.base import Store
 from . import get_settings, get_store, http, jsonld
-from .i18n import LANGS, asked_language, page_language, words
-from .links import Linker, request_linker
-from .page import build_page, graph_contents, linked_values
+from .catalogue import term_label, words
+from .i18n import asked_language, page_language, pick
+from .links import Linker, page_url, request_linker
+from .page import build_page, graph_contents, referrers
 from .params import page_number
+from .story import build_story
 
 bp = Blueprint("resources", __name__)
 
@@ -47,14 +49,14 @@ def refuse_encoded_separators() -> None:
     """``/doc/organization%2Fcisem`` names no document: the path is taken as it was sent."""
     raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
     if ENCODED_SEPARATOR.search(raw.partition("?")[0]):
-        raise NotFound(NO_THING)
+        raise NotFound(NO_THING, say="no_thing")
 
 
 @bp.route("/id/<kind>/<slug>")
 def thing(kind: str, slug: str) -> Response:
     iri = thing_or_404(kind, slug)
     if not describe.exists(get_store(), iri):
-        raise NotFound(NO_THING)
+        raise NotFound(NO_THING, say="no_thing")
     return redirect(url_for(".doc", kind=kind, name=slug, lang=asked_language(), _external=True), 303)
 
 
@@ -75,7 +77,7 @@ def doc(kind: str, name: str) -> Response:
 def graph(name: str) -> Response:
     slug, fmt = split_suffix(name)
     if not valid_slug(slug):
-        raise NotFound(NO_THING)
+        raise NotFound(NO_THING, say="no_thing")
     iri = str(graph_iri(get_settings().base_iri, slug))
     return document(iri, fmt, describe.describe_graph, f"graph/{slug}")
 
@@ -97,14 +99,14 @@ def valid_slug(slug: str) -> bool:
 
 def check_kind(kind: str) -> None:
     if kind not in KINDS:
-        raise NotFound(NO_THING)
+        raise NotFound(NO_THING, say="no_thing")
 
 
 def thing_or_404(kind: str, slug: str) -> str:
     """The canonical IRI of ``/id/{kind}/{slug}``, once both parts are known to be well formed."""
     check_kind(kind)
     if not valid_slug(slug):
-        raise NotFound(NO_THING)
+        raise NotFound(NO_THING, say="no_thing")
     return str(thing_iri(get_settings().base_iri, kind, slug))
 
 
@@ -115,79 +117,93 @@ def split_suffix(name: str) -> tuple[str, Format | None]:
         return name, None
     fmt = by_extension(extension, DOCUMENT_FORMATS)
     if fmt is None:
-        raise NotFound(NO_DOCUMENT)
+        raise NotFound(NO_DOCUMENT, say="no_document")
     return slug, fmt
 
 
 # -- documents -------------------------------------------------------------------------------------
 
 def document(iri: str, fmt: Format | None, load: Loader, path: str) -> Response:
-    """The description of ``iri`` in the chosen (or negotiated) format, revalidated by ETag."""
+    """The description of ``iri`` in the chosen (or negotiated) format, revalidated by ETag and
+    rendered once per version (the page cache of ``http.respond``): the store is asked only when
+    the representation was not made before."""
     negotiated = fmt is None
     fmt = fmt or http.choose(DOCUMENT_FORMATS, accept=request.headers.get("Accept"))
     lang = page_language() if fmt is HTML else None
     number = page_number()  # checked for every format; only a page shows backward links
-    description = load(get_store(), iri, get_settings().base_iri)
-    if not any(len(g) for g in description.graphs()):
-        raise NotFound(NO_THING)
 
     def produce() -> http.Body:
+        description = load(get_store(), iri, get_settings().base_iri)
+        if not any(len(g) for g in description.graphs()):
+            raise NotFound(NO_THING, say="no_thing")
+        headers = [("Link", http.link_alternates((here(f"{path}.{f.extension}"), f.media_type)
+                                                 for f in DOCUMENT_FORMATS))]
+        if negotiated:
+            args = {"lang": lang} if lang else {}
+            headers.append(("Content-Location", here(f"{path}.{fmt.extension}", **args)))
+        if lang:
+            headers.append(("Content-Language", lang))
         if fmt is HTML:
             return http.Body(resource_page(iri, description, lang or "it", number, path),
-                             HTML.content_type)
-        return http.Body(serialize(description, fmt), fmt.content_type)
+                             HTML.content_type, tuple(headers))
+        return http.Body(serialize(description, fmt), fmt.content_type, tuple(headers))
 
-    headers = [("Link", http.link_alternates((here(f"{path}.{f.extension}"), f.media_type)
-                                             for f in DOCUMENT_FORMATS))]
-    if negotiated:
-        args = {"lang": lang} if lang else {}
-        headers.append(("Content-Location", here(f"{path}.{fmt.extension}", **args)))
-    if lang:
-        headers.append(("Content-Language", lang))
+    # the headers only a representation made needs are made with it, once: a page asked again
+    # costs its lookup in the page cache
     vary = "Accept, Accept-Language" if negotiated else ("Accept-Language" if lang else "")
-    return http.respond((fmt.name, lang, number if fmt is HTML else None), produce, vary_on=vary,
-                        headers=tuple(headers))
+    return http.respond((fmt.name, lang, number if fmt is HTML else None, PAGE_SIZE), produce,
+                        vary_on=vary)
 
 
 def serialize(description: Dataset, fmt: Format) -> bytes:
-    """Exactly the description: with its graphs (TriG, N-Quads) or as one graph."""
+    """Exactly the description: with its graphs (TriG, N-Quads) or as one graph; the same bytes
+    in every process (``canonical``)."""
+    base = get_settings().base_iri
     if fmt.dataset:
-        return description.serialize(format=fmt.rdflib, encoding="utf-8")
+        return canonical.write_dataset(description, fmt, project_prefixes(base))
     graph = describe.flatten(description)
     if fmt.name == "jsonld":
-        return jsonld.linked_data(graph, get_settings().base_iri)
-    return graph.serialize(format=fmt.rdflib, encoding="utf-8")
+        return jsonld.linked_data(graph, base)
+    return canonical.write_graph(graph, fmt, project_prefixes(base))
 
 
 def resource_page(iri: str, description: Dataset, lang: str, number: int, path: str) -> str:
-    is_graph = path.startswith("graph/")
-    queries = {name: url_for("sparql.endpoint", query=describe.describe_query(
-        iri, graph=is_graph, construct=name == "construct")) for name in ("construct", "quads")}
+    linker = request_linker()
+    view = resource_view(get_store(), iri, description, lang, number, linker,
+                         graph=path.startswith("graph/"))
+    queries = {name: page_url("sparql.endpoint", query=describe.describe_query(
+        iri, graph=path.startswith("graph/"), construct=name == "construct"))
+        for name in ("construct", "quads")}
     return render_template(
-        "resource.html", lang=lang, t=words(lang), path=path, number=number, queries=queries,
-        alternates=[(f, here(f"{path}.{f.extension}")) for f in DOCUMENT_FORMATS],
-        languages=[(code, here(path, lang=code)) for code in LANGS], default_href=here(path),
-        here_lang=here(path, lang=lang),
-        **resource_view(get_store(), iri, description, lang, number, request_linker(),
-                        graph=is_graph))
+        "resource.html", lang=lang, t=words(lang, "resource"), path=path, number=number,
+        queries=queries, alternates=[(f, here(f"{path}.{f.extension}", **(
+            {"lang": asked_language()} if f is HTML and asked_language() else {})))
+            for f in DOCUMENT_FORMATS],
+        **view)
 
 
 def resource_view(store: Store, iri: str, description: Dataset, lang: str, number: int,
                   linker: Linker, *, graph: bool = False) -> dict:
-    """What the page about ``iri`` shows in ``lang``: a function of the store, the language and
-    where links lead, never of the request (the staff area's preview renders it too)."""
+    """What the page about ``iri`` shows in ``lang``: a function of the store's version, the
+    language and where links lead, never of the request (a preview can render it too)."""
     subject = URIRef(iri)
     refs = describe.incoming(store, iri, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     notes = describe.annotations(store, to_annotate(description, subject, refs))
     page = build_page(description, notes, subject, lang, linker)
     if graph:
         page.contents = graph_contents(description, subject, lang, linker)
-    referenced = [(value, linker.curie(str(ref.predicate)), linker.href(str(ref.predicate)))
-                  for ref, value in zip(refs[:PAGE_SIZE], linked_values(refs[:PAGE_SIZE], lang, linker),
-                                        strict=True)]
-    return {"page": page, "referenced": referenced, "more": len(refs) > PAGE_SIZE,
-            "search_data": jsonld.script_json(jsonld.search_engine(describe.flatten(description),
-                                                                   subject, lang))}
+    else:
+        page.story = build_story(store, page.kind, iri, lang, linker)
+
+    def name_of(predicate: str) -> str:
+        found = pick(list(notes.objects(URIRef(predicate), RDFS.label)), lang)
+        return term_label(predicate, lang, linker.base) or (str(found) if found else
+                                                            linker.curie(predicate))
+
+    graph_data = describe.flatten(description)
+    return {"page": page, "referrers": referrers(refs[:PAGE_SIZE], lang, linker, name_of),
+            "more": len(refs) > PAGE_SIZE,
+            "search_data": jsonld.script_json(jsonld.search_engine(graph_data, subject, lang))}
 
 
 def to_annotate(description: Dataset, subject: URIRef, refs: list[describe.Linked]) -> set:

@@ -13,11 +13,14 @@ import time
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from ..errors import CisemError, NotAcceptable
+from ..canonical import write_any
+from ..errors import CisemError, NotAcceptable, QueryError
 from ..formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, by_name
-from ..queries import load_queries, query_prefixes
+from ..namespaces import project_prefixes
+from ..queries import explain, load_queries, query_prefixes
 from ..store.base import Answer, PreparedQuery
 from . import answers, get_settings, get_store, http, protocol, querylog
+from .catalogue import words as catalogue_words
 from .i18n import asked_language, page_language
 from .links import Linker, request_linker
 from .service import service_description
@@ -44,14 +47,19 @@ def endpoint() -> Response:
             outcome = "html"
             return results_page(req, prepared)
         entity, answer, outcome = answers.run(prepared, fmt,
-                                              cacheable=request.method in ("GET", "HEAD"))
+                                              cacheable=request.method in ("GET", "HEAD"),
+                                              negotiated=not req.formats)
         return http.send(http.request_reply(entity))
     except CisemError as exc:
         outcome = f"{exc.status} {exc.title}"
-        raise
+        raise explained(exc, req.query) from None
     finally:
         querylog.query(outcome, started, len(answer.body) if answer else 0,
                        answer.count if answer else "-", answer.truncated if answer else "-")
+
+
+def explained(exc: CisemError, text: str) -> CisemError:
+    return explain(exc, text, get_settings().base_iri) if isinstance(exc, QueryError) else exc
 
 
 def choose_format(prepared: PreparedQuery, tokens: tuple[str, ...]) -> Format:
@@ -79,7 +87,7 @@ def editor_with_answer(req: protocol.ProtocolRequest) -> Response:
         return results_page(req, get_store().prepare(req.query, default_graphs, named_graphs))
     except CisemError as exc:
         outcome = f"{exc.status} {exc.title}"
-        return editor_page(req.query, req, error=exc)
+        return editor_page(req.query, req, error=explained(exc, req.query))
     finally:
         querylog.query(outcome, started)
 
@@ -106,12 +114,13 @@ def editor_page(query: str | None, req: protocol.ProtocolRequest | None = None, 
             boolean = bool(results["boolean"])
         else:
             table = result_table(results, linker)
-    words = EDITOR_WORDS[lang]
+    words = catalogue_words(lang, "editor")
     examples = canned_examples(lang)
     text = query if query is not None else default_query(prefixes)
     dataset = {"default-graph-uri": list(req.default_graphs), "named-graph-uri": list(
         req.named_graphs)} if req else {}
     config = {"prefixes": prefixes, "base": settings.base_iri, "root": request.url_root,
+              "link_query": linker.query,
               "endpoint": url_for("sparql.endpoint"), "lang": lang, "words": words,
               "examples": examples}
     html = render_template(
@@ -237,45 +246,11 @@ def canned_examples(lang: str) -> list[dict]:
     return examples
 
 
-EDITOR_WORDS = {
-    "it": {
-        "title": "Interroga il grafo con SPARQL", "query": "Interrogazione SPARQL", "run": "Esegui",
-        "run_hint": "Ctrl+Invio per eseguire", "examples": "Esempi", "choose": "Scegli un esempio…",
-        "prefixes": "Prefissi", "add_prefixes": "Aggiungi i prefissi usati",
-        "prefixes_help": "Prima di eseguire, l'editor dichiara i prefissi del progetto usati "
-                         "nell'interrogazione e non ancora dichiarati.",
-        "prefixes_added": "Prefissi aggiunti:", "no_prefixes": "Nessun prefisso da aggiungere.",
-        "results": "risultati", "triples": "triple", "result": "risultato", "triple": "tripla",
-        "cut_off": "troncati al limite di",
-        "download": "Scarica", "permalink": "Link permanente", "running": "Esecuzione…",
-        "error": "Errore", "line": "riga", "column": "colonna", "go_to": "vai all'errore",
-        "network_error": "Il server non ha risposto.", "sort": "Ordina per",
-        "true": "vero", "false": "falso", "ms": "ms", "no_js": "Esempi (aprono l'interrogazione "
-        "con i suoi risultati)", "tab_hint": "Tab rientra; Esc e poi Tab esce dall'editor.",
-    },
-    "en": {
-        "title": "Query the graph with SPARQL", "query": "SPARQL query", "run": "Run",
-        "run_hint": "Ctrl+Enter to run", "examples": "Examples", "choose": "Choose an example…",
-        "prefixes": "Prefixes", "add_prefixes": "Add the prefixes used",
-        "prefixes_help": "Before running, the editor declares the project's prefixes that the "
-                         "query uses and does not declare yet.",
-        "prefixes_added": "Prefixes added:", "no_prefixes": "No prefix to add.",
-        "results": "results", "triples": "triples", "result": "result", "triple": "triple",
-        "cut_off": "cut off at the limit of",
-        "download": "Download", "permalink": "Permalink", "running": "Running…",
-        "error": "Error", "line": "line", "column": "column", "go_to": "go to the error",
-        "network_error": "The server did not answer.", "sort": "Sort by",
-        "true": "true", "false": "false", "ms": "ms", "no_js": "Examples (each opens the query "
-        "with its results)", "tab_hint": "Tab indents; Esc then Tab leaves the editor.",
-    },
-}
-
-
 def describe_service(tokens: tuple[str, ...]) -> Response:
     """No query: the Service Description for machines, the query form for browsers."""
     fmt = http.choose((*GRAPH_FORMATS, HTML), accept=request.headers.get("Accept"), tokens=tokens)
     if fmt is HTML:
         return editor_page(None)
+    prefixes = project_prefixes(get_settings().base_iri)
     return http.respond(("service", fmt.name), lambda: http.Body(
-        service_description().serialize(format=fmt.rdflib, encoding="utf-8"), fmt.content_type),
-        vary_on="Accept")
+        write_any(service_description(), fmt, prefixes), fmt.content_type), vary_on="Accept")

@@ -31,7 +31,8 @@ from ..staff.preview import load_preview, preview_state, preview_store, start_pr
 from ..staff.spreadsheet import RULES as UPLOAD_RULES
 from ..staff.spreadsheet import refuse, upload_name
 from . import client_of_request, errors, get_release, get_settings
-from .i18n import asked_language, page_language, words
+from .catalogue import words
+from .i18n import asked_language, page_language
 from .links import Linker, prefix_table
 from .resources import resource_view, valid_slug
 from .sessions import check_csrf, csrf_token, current_user, get_staff, sign_in, sign_out
@@ -295,8 +296,9 @@ def preview_thing(upload_id: str, kind: str, slug: str) -> Response:
                    "Questo caricamento non ha ancora un'anteprima.") from None
     iri = str(thing_iri(settings.base_iri, kind, slug))
     root = request.url_root + url_for("staff.preview_page", upload_id=upload_id).lstrip("/") + "/"
+    query = f"?lang={asked_language()}" if asked_language() else ""
     linker = PreviewLinker(settings.base_iri, request.url_root, prefix_table(settings.base_iri),
-                           preview_root=root)
+                           query, preview_root=root)
     try:
         description: Dataset = describe.describe(store, iri, settings.base_iri)
         if not any(len(graph) for graph in description.graphs()):
@@ -304,11 +306,11 @@ def preview_thing(upload_id: str, kind: str, slug: str) -> Response:
         view = resource_view(store, iri, description, lang, 1, linker)
     finally:
         store.close()
-    path = f"doc/{kind}/{slug}"
+    t = words(lang, "resource")
     return Response(render_template(
-        "resource.html", lang=lang, t=words(lang), path=path, number=1, queries={}, alternates=[],
-        languages=[], default_href=root + path, here_lang=root + path,
-        preview={"banner": staff_words(lang)["preview_banner"], "back": root.rstrip("/"),
+        "resource.html", lang=lang, t=t, path=f"doc/{kind}/{slug}", number=1, queries={},
+        alternates=[], noindex=True,
+        preview={"banner": staff_words(lang)["preview_banner"], "back": root.rstrip("/") + query,
                  "back_text": staff_words(lang)["back_to_preview"]}, **view), mimetype="text/html")
 
 
@@ -376,7 +378,8 @@ class PreviewLinker(Linker):
 
     def href(self, iri: str) -> str | None:
         if iri.startswith(f"{self.base}id/"):
-            return f"{self.preview_root}doc/{iri[len(self.base) + 3:]}"
+            path, hash_, fragment = iri[len(self.base) + 3:].partition("#")
+            return f"{self.preview_root}doc/{path}{self.query}{hash_}{fragment}"
         return super().href(iri)
 
 

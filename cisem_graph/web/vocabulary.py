@@ -18,13 +18,15 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
 from .. import describe
+from ..canonical import canonical
 from ..errors import LoadError, NotFound
 from ..graph.sources import ONTOLOGY_GRAPH, load_shapes, turtle_files
 from ..namespaces import bind_prefixes, graph_iri, ontology_ns
 from . import get_publisher, get_settings, get_store, remember
 from .catalog import by_lang
+from .catalogue import words
 from .documents import alternates, rdf_or_html
-from .i18n import LANGS, SITE, lang_links
+from .i18n import LANGS
 from .links import Linker, request_linker
 
 bp = Blueprint("vocabulary", __name__)
@@ -129,7 +131,7 @@ def ontology_page(lang: str) -> str:
     graph = ontology_graph()
     header = next((s for s in graph.subjects(RDF.type, OWL.Ontology)), None)
     return render_template(
-        "ontology.html", lang=lang, t=SITE[lang], langs=LANGS, lang_links=lang_links(lang),
+        "ontology.html", lang=lang, t=words(lang, "site"), langs=LANGS,
         iri=str(header or f"{base}ontology"), namespace=str(ontology_ns(base)),
         titles=by_lang(graph, header, DCTERMS.title) if header else {},
         descriptions=by_lang(graph, header, DCTERMS.description) if header else {},
@@ -178,7 +180,7 @@ def shapes_graph(digest: str) -> Graph:
         copy = Graph(identifier=URIRef(f"{settings.base_iri}shapes"))
         bind_prefixes(copy, settings.base_iri)
         copy += load_shapes(settings)
-        return copy
+        return canonical(copy)  # its blank nodes (property shapes) named alike in every process
 
     try:
         return get_publisher().memo.get(("shapes", digest), load)
@@ -244,7 +246,7 @@ def shapes_page(lang: str, graph: Graph) -> str:
                               if isinstance(s, URIRef)}
                              | {p for p in graph.objects(None, SH.property) if isinstance(p, URIRef)})
     return render_template(
-        "shapes.html", lang=lang, t=SITE[lang], langs=LANGS, lang_links=lang_links(lang),
+        "shapes.html", lang=lang, t=words(lang, "site"), langs=LANGS,
         node_shapes=[describe_shape(graph, s, linker) for s in node_shapes],
         property_shapes=[describe_shape(graph, s, linker) for s in property_shapes],
         alternates=alternates("shapes"))

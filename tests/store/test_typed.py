@@ -38,13 +38,14 @@ SAMPLES = {"names": NAMES, "events": EVENTS, "blank-nodes": ADDRESSES,
            "lookup": f"SELECT ?p ?o WHERE {{ <{CISEM}> ?p ?o }}"}
 
 
-@pytest.fixture(scope="module", params=["embedded", "remote"])
+@pytest.fixture(scope="module", params=["embedded", "remote", "remote-virtuoso"])
 def store(request, built, settings):
     version, _ = built
     if request.param == "embedded":
         store = EmbeddedStore(version.store_path, version.version, settings)
-    else:  # store_server skips without the oxigraph CLI (and fails under CI)
-        server = request.getfixturevalue("store_server")
+    else:  # the servers skip without their engine (and fail under CI)
+        server = request.getfixturevalue(
+            "virtuoso_server" if request.param == "remote-virtuoso" else "store_server")
         store = RemoteStore.for_version(server.url, version, settings)
     yield store
     store.close()

@@ -118,6 +118,11 @@ class Tab:
         browser.call("Emulation.setUserAgentOverride", self.session, userAgent=agent,
                      acceptLanguage="it-IT,it;q=0.9,en;q=0.5")
 
+    def viewport(self, width: int, height: int, *, mobile: bool = False) -> None:
+        """Lay the page out as a screen ``width`` CSS pixels wide (a phone: ``mobile``)."""
+        self.browser.call("Emulation.setDeviceMetricsOverride", self.session, width=width,
+                          height=height, deviceScaleFactor=1, mobile=mobile)
+
     def evaluate(self, expression: str):
         result = self.browser.call("Runtime.evaluate", self.session, expression=expression,
                                    returnByValue=True, awaitPromise=True)

@@ -45,7 +45,7 @@ class Forms(HTMLParser):
         self.ids: dict[str, str] = {}
         self.links: list[str] = []
         self._cell: list[str] | None = None
-        self._id: tuple[str, str, list[str]] | None = None
+        self._open: list[tuple[str, str, list[str]]] = []  #: elements with an id, nested
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
@@ -58,22 +58,22 @@ class Forms(HTMLParser):
             self._cell = []
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
-        if "id" in attrs and self._id is None and tag not in ("input", "form"):
-            self._id = (attrs["id"], tag, [])
+        if "id" in attrs and tag not in ("input", "form", "img", "br", "hr", "meta", "link"):
+            self._open.append((attrs["id"], tag, []))
 
     def handle_data(self, data):
         if self._cell is not None:
             self._cell.append(data)
-        if self._id is not None:
-            self._id[2].append(data)
+        for _, _, text in self._open:
+            text.append(data)
 
     def handle_endtag(self, tag):
         if tag == "td" and self._cell is not None:
             self.rows[-1].append(" ".join("".join(self._cell).split()))
             self._cell = None
-        if self._id is not None and tag == self._id[1]:
-            self.ids[self._id[0]] = " ".join("".join(self._id[2]).split())
-            self._id = None
+        if self._open and tag == self._open[-1][1]:
+            name, _, text = self._open.pop()
+            self.ids[name] = " ".join("".join(text).split())
 
     def table(self) -> list[list[str]]:
         return [row for row in self.rows if row]

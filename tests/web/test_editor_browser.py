@@ -195,8 +195,9 @@ def test_keys_indent_declare_prefixes_and_run(tab, site):
     assert text.startswith("PREFIX schema: <https://schema.org/>\nSELECT DISTINCT ?who")
     assert "schema" in tab.evaluate("document.getElementById('editor-notice').textContent")
     found = {row[0]["text"]: row[0]["href"] for row in tab.evaluate(TABLE_JS)}
-    # no label column: IRIs under the base by their compact names, linked to this host's pages
-    assert found == {f"{path.split('/')[2]}:{path.split('/')[3]}": site + path
+    # no label column: IRIs under the base by their compact names, linked to this host's pages in
+    # the language the reader chose (?lang=en)
+    assert found == {f"{path.split('/')[2]}:{path.split('/')[3]}": f"{site}{path}?lang=en"
                      for path in SPEAKERS.values()}
     assert "4 results" in tab.evaluate("document.getElementById('status').textContent")
     # Esc, then Tab leaves the editor

@@ -115,7 +115,7 @@ def _request(method="GET", params=None, accept=JSON, body=b"", content_type=None
 def test_a_lookup_is_answered_in_the_loop_then_from_the_entity_cache(hot, store_kind):
     request = _request()
     first = hot.begin(request)
-    if store_kind == "remote":  # every remote answer waits for another process: an app thread
+    if store_kind != "embedded":  # every remote answer waits for another process: an app thread
         assert isinstance(first, Pending)
         first = hot.finish(first)
     else:  # a bounded lookup with a small answer: the fast lane, right in the event loop

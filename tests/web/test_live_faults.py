@@ -30,9 +30,10 @@ MARGIN = 1.5
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 EVENT = "https://w3id.org/cisem/id/event/impresa-sociale-di-inserimento-lavorativo"
 ASK = f"ASK {{ <{EVENT}> ?p ?o }}"
-#: Pages that ask the store (each asked once only, so no cached answer hides the fault).
+#: Pages that ask the store (each asked once only, so no cached answer hides the fault; a list is
+#: not among them: it is worked out once per version, in the background as the server starts).
 PAGES_DOWN = ["/doc/event/impresa-sociale-di-inserimento-lavorativo?lang=en",
-              "/doc/organization/?lang=en", "/search?q=Borzaga&lang=en"]
+              "/doc/place/cuneo?lang=en", "/search?q=Borzaga&lang=en"]
 PAGES_BACK = ["/doc/person/carlo-borzaga?lang=en", "/doc/organization/cisem?lang=en"]
 
 
@@ -162,7 +163,10 @@ def slow_store(request, built):
 
 def test_a_slow_store_is_504_within_the_time_out(live_server, slow_store):
     # Sleeping on the record too, the start-up check times out and only logs: the server starts.
-    with live_server(CISEM_STORE_QUERY_URL=slow_store, CISEM_QUERY_TIMEOUT=str(TIMEOUT)) as (proc, url):
+    # No warm-up of the pages (warm_pages): its queries would wait on the slow store as well, and
+    # take the query slots whose refusal (503) is not what this test measures.
+    with live_server(CISEM_STORE_QUERY_URL=slow_store, CISEM_QUERY_TIMEOUT=str(TIMEOUT),
+                     CISEM_WARM_PAGES="0") as (proc, url):
         status, headers, body, seconds = query(url, 1)
         assert status == 504, body
         assert TIMEOUT - 0.1 < seconds < TIMEOUT + MARGIN

@@ -99,18 +99,18 @@ def test_the_network_in_a_real_browser(chromium, site):
     assert tab.evaluate("location.href") == page  # (no page was asked for: see the end)
     wait_until(tab, SETTLED, "the layout did not settle")
 
-    # a click on a node opens its page, on the server that was asked
+    # a click on a node opens its page, on the server that was asked, in the language chosen
     x, y = node_centre(tab, CISEM)
     mouse(tab, "mousePressed", x, y)
     mouse(tab, "mouseReleased", x, y, buttons=0)
-    tab.wait_for(f"{site}/doc/organization/cisem")
+    tab.wait_for(f"{site}/doc/organization/cisem?lang=it")
     assert "Comitato Imprenditorialità Sociale E Microcredito" in tab.evaluate(
         "document.querySelector('h1').textContent")
 
     # everything the browser fetched came from the local server
     urls = tab.requested_urls()
     # one request for the committee's page: the click's, none from the drag
-    assert urls.count(f"{site}/doc/organization/cisem") == 1, urls
+    assert urls.count(f"{site}/doc/organization/cisem?lang=it") == 1, urls
     assert any(u.startswith(f"{site}/network.json") for u in urls)
     assert any(u.startswith(f"{site}/static/network.js") for u in urls)
     assert all(u.startswith(site + "/") or u.startswith(("about:", "data:")) for u in urls), urls

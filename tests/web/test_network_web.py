@@ -140,7 +140,7 @@ def test_home_page_embeds_the_picture(client):
     page = client.get("/?lang=it").get_data(as_text=True)
     assert re.search(r'<img class="network-picture" src="/network\.svg\?lang=it"', page)
     assert 'href="/network?lang=it"' in page
-    assert 'href="/network.graphml"' in page
+    assert 'href="/network.graphml?lang=it"' in page  # the language chosen is kept on every link
 
 
 @pytest.mark.parametrize("route", ["/network", "/network.json", "/network.svg", "/network.graphml",
@@ -161,8 +161,8 @@ def test_gzip_when_asked(client):
     assert "Accept-Encoding" in response.headers["Vary"]
 
 
-def test_links_follow_the_host_that_was_asked(client):
-    page = client.get("/network", base_url="http://mirror.example:8081").get_data(as_text=True)
+def test_links_follow_the_host_that_was_asked(mirror_client):
+    page = mirror_client.get("/network", base_url="http://mirror.example:8081").get_data(as_text=True)
     assert "https://w3id.org/cisem/doc/" not in page
-    data = json.loads(client.get("/network.json", base_url="http://mirror.example:8081").data)
+    data = json.loads(mirror_client.get("/network.json", base_url="http://mirror.example:8081").data)
     assert all(n["href"].startswith("/doc/") for n in data["nodes"])

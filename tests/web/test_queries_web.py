@@ -18,6 +18,7 @@ from rdflib.namespace import RDFS
 from rdflib.query import Result
 
 from cisem_graph.config import PROJECT_ROOT
+from cisem_graph.web.queries import SHOWN
 
 BASE = "https://w3id.org/cisem/"
 ID = f"{BASE}id/"
@@ -133,8 +134,12 @@ def test_each_query_has_a_page_in_both_languages(client, listing, name, lang):
     assert page.lang == lang
     assert query["title"][lang] in page.all_text and query["description"][lang] in page.all_text
     assert query["query"] in page.all_text  # the SPARQL as it runs
-    assert page.rows == int(response.headers["X-Result-Count"]) >= 1
-    editor = [a for a in page.links if urlsplit(a).path == "/sparql" and urlsplit(a).query]
+    count = int(response.headers["X-Result-Count"])
+    assert count >= 1 and page.rows == min(count, SHOWN)  # a page shows the first SHOWN rows
+    assert (count > SHOWN) == (f"the first {SHOWN} shown here" in html or
+                               f"qui le prime {SHOWN}" in html)
+    editor = [a for a in page.links if urlsplit(a).path == "/sparql"
+              and "query" in parse_qs(urlsplit(a).query)]
     assert editor and parse_qs(urlsplit(editor[0]).query)["query"] == [query["query"]]
     for parameter in query["parameters"]:
         assert f'name="{parameter["name"]}"' in html
@@ -180,7 +185,10 @@ def test_empty_form_fields_are_no_parameter(client):
     assert response.status_code == 200 and response.headers["X-Result-Count"] == "3"
 
 
-def test_the_page_form_keeps_the_values_given(client):
+def test_the_page_form_keeps_the_values_given(client, store_kind, request):
+    if store_kind == "remote-virtuoso":  # README, Virtuoso: a trailing VALUES on a BIND variable
+        request.applymarker(pytest.mark.xfail(strict=True, reason="Virtuoso 7.2.5 does not join "
+                                              "a trailing VALUES with a variable the query BINDs"))
     html = client.get("/queries/timeline?year=2021").get_data(as_text=True)
     assert 'name="year" value="2021"' in html
     page = Page(html)

@@ -102,15 +102,19 @@
 
   // -- links and names of IRIs (the same rules as web/sparql.py's result_table) -------------------
 
-  function Linker(base, root, prefixes) {
+  function Linker(base, root, prefixes, query) {
     this.base = base;
     this.root = root;
     this.prefixes = prefixes;
+    this.query = query || "";  // "?lang=en" when the reader chose a language: kept on links
   }
   Linker.prototype.href = function (iri) {
     if (iri.indexOf(this.base) === 0) {
       var rest = iri.slice(this.base.length);
-      return this.root + (rest.indexOf("id/") === 0 ? "doc/" + rest.slice(3) : rest);
+      var path = rest.indexOf("id/") === 0 ? "doc/" + rest.slice(3) : rest;
+      var hash = path.indexOf("#");
+      return hash < 0 ? this.root + path + this.query
+                      : this.root + path.slice(0, hash) + this.query + path.slice(hash);
     }
     return /^https?:\/\//.test(iri) ? iri : null;
   };
@@ -236,7 +240,7 @@
   function Editor(config) {
     this.config = config;
     this.t = config.words;
-    this.linker = new Linker(config.base, config.root, config.prefixes);
+    this.linker = new Linker(config.base, config.root, config.prefixes, config.link_query);
     this.form = document.getElementById("sparql-form");
     this.textarea = document.getElementById("query");
     this.overlay = document.querySelector(".editor-highlight");
