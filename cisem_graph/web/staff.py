@@ -31,12 +31,11 @@ from ..staff.preview import load_preview, preview_state, preview_store, start_pr
 from ..staff.spreadsheet import RULES as UPLOAD_RULES
 from ..staff.spreadsheet import refuse, upload_name
 from . import client_of_request, errors, get_release, get_settings
-from .catalogue import words
+from .catalogue import error_title, word, words
 from .i18n import asked_language, page_language
-from .links import Linker, prefix_table
+from .links import Linker, page_url, prefix_table
 from .resources import resource_view, valid_slug
 from .sessions import check_csrf, csrf_token, current_user, get_staff, sign_in, sign_out
-from .staff_words import staff_words
 
 bp = Blueprint("staff", __name__, url_prefix="/admin")
 
@@ -65,7 +64,7 @@ def gate() -> Response | None:
         return None
     if user is None:
         if request.method == "GET" and not wants_json():
-            return redirect(url_for("staff.signin_form", next=request.full_path.rstrip("?"), **lang_arg()))
+            return redirect(page_url("staff.signin_form", next=request.full_path.rstrip("?")))
         raise said(Unauthorized, "Sign in to the staff area first.",
                    "Accedere prima all'area riservata.")
     g.staff_user = user
@@ -96,7 +95,8 @@ def refused(exc: CisemError) -> Response:
                             "messages": messages or {"en": exc.message},
                             **{k: v for k, v in exc.details.items() if k != "messages"}})
     else:
-        response = Response(render("staff/refused.html", lang, title=exc.title, message=message),
+        response = Response(render("staff/refused.html", lang, title=error_title(exc.title, lang),
+                                   message=message),
                             mimetype="text/html")
     response.status_code = exc.status
     retry = getattr(exc, "retry_after", None)
@@ -128,7 +128,7 @@ def signin_form() -> Response:
 
 @bp.post("/signin")
 def signin() -> Response:
-    lang, t = page_language(), staff_words(page_language())
+    lang, t = page_language(), words(page_language(), "staff")
     staff = get_staff()
     name = request.form.get("user", "").strip().lower()[:64]
     password = request.form.get("password", "")[:1024]
@@ -136,8 +136,8 @@ def signin() -> Response:
     wait = staff.throttle.wait(keys)
     if wait > 0:
         minutes = max(1, math.ceil(wait / 60))
-        exc = said(TooManyRequests, staff_words("en")["too_many"].format(minutes=minutes),
-                   staff_words("it")["too_many"].format(minutes=minutes))
+        exc = said(TooManyRequests, word("too_many", "en", "staff").format(minutes=minutes),
+                   word("too_many", "it", "staff").format(minutes=minutes))
         exc.retry_after = math.ceil(wait)
         raise exc
     user = staff.users.authenticate(name, password)
@@ -149,17 +149,19 @@ def signin() -> Response:
         return response
     staff.throttle.succeeded(keys[0])
     sign_in(user)
-    return redirect(safe_next(request.form.get("next")) or url_for("staff.index", **lang_arg()), 303)
+    target = safe_next(request.form.get("next"))
+    return redirect(request.script_root + target if target else page_url("staff.index"), 303)
 
 
 @bp.post("/signout")
 def signout() -> Response:
     sign_out()
-    return redirect(url_for("staff.signin_form", **lang_arg()), 303)
+    return redirect(page_url("staff.signin_form"), 303)
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path of this staff area: never another site (no open redirect)."""
+    """Only a path of this staff area (under the script root, as ``request.path`` is): never
+    another site (no open redirect)."""
     if not target:
         return None
     parts = urlsplit(target)
@@ -221,13 +223,13 @@ def upload_outcome(upload_id: str, lang: str, *, posted: bool) -> Response:
     page that follows it). A form posted moves on to the upload's own page."""
     settings = get_settings()
     state = uploads.check_state(settings, upload_id)
-    location = url_for("staff.upload_page", upload_id=upload_id, **lang_arg())
+    location = page_url("staff.upload_page", upload_id=upload_id)
     if state["state"] == uploads.REFUSED:
         return problems_page([Problem(**p) for p in state["problems"]], state["status"], lang)
     if state["state"] == tasks.RUNNING:
         if posted or wants_json():
             return moved_on(location, state, 202)
-        return page("staff/working.html", lang, title=staff_words(lang)["checking"],
+        return page("staff/working.html", lang, title=word("checking", lang, "staff"),
                     what=state.get("name"))
     if state["state"] != uploads.CHECKED:
         raise stopped(state)
@@ -255,7 +257,7 @@ def make_preview(upload_id: str) -> Response:
     if building is not None:
         building.join(tasks.ANSWER_WITHIN)
     state = preview_state(settings, checked) or {}
-    return moved_on(url_for("staff.preview_page", upload_id=upload_id, **lang_arg()), state,
+    return moved_on(page_url("staff.preview_page", upload_id=upload_id), state,
                     202 if state.get("state") == tasks.RUNNING else 201)
 
 
@@ -265,11 +267,11 @@ def preview_page(upload_id: str) -> Response:
     checked = uploads.load_upload(settings, upload_id)
     state = preview_state(settings, checked)
     if state is None:
-        return redirect(url_for("staff.upload_page", upload_id=upload_id, **lang_arg()), 303)
+        return redirect(page_url("staff.upload_page", upload_id=upload_id), 303)
     if state["state"] == tasks.RUNNING:
         if wants_json():
             return jsonify(state)
-        return page("staff/working.html", lang, title=staff_words(lang)["building"],
+        return page("staff/working.html", lang, title=word("building", lang, "staff"),
                     what=checked.name)
     preview = load_preview(settings, checked)
     if preview is None:
@@ -295,8 +297,8 @@ def preview_thing(upload_id: str, kind: str, slug: str) -> Response:
         raise said(NotFound, "This upload has no preview yet.",
                    "Questo caricamento non ha ancora un'anteprima.") from None
     iri = str(thing_iri(settings.base_iri, kind, slug))
-    root = request.url_root + url_for("staff.preview_page", upload_id=upload_id).lstrip("/") + "/"
-    query = f"?lang={asked_language()}" if asked_language() else ""
+    root = url_for("staff.preview_page", upload_id=upload_id, _external=True) + "/"
+    query = lang_query()
     linker = PreviewLinker(settings.base_iri, request.url_root, prefix_table(settings.base_iri),
                            query, preview_root=root)
     try:
@@ -310,8 +312,8 @@ def preview_thing(upload_id: str, kind: str, slug: str) -> Response:
     return Response(render_template(
         "resource.html", lang=lang, t=t, path=f"doc/{kind}/{slug}", number=1, queries={},
         alternates=[], noindex=True,
-        preview={"banner": staff_words(lang)["preview_banner"], "back": root.rstrip("/") + query,
-                 "back_text": staff_words(lang)["back_to_preview"]}, **view), mimetype="text/html")
+        preview={"banner": word("preview_banner", lang, "staff"), "back": root.rstrip("/") + query,
+                 "back_text": word("back_to_preview", lang, "staff")}, **view), mimetype="text/html")
 
 
 @bp.post("/uploads/<upload_id>/publish")
@@ -324,7 +326,7 @@ def publish(upload_id: str) -> Response:
 @bp.post("/uploads/<upload_id>/discard")
 def discard(upload_id: str) -> Response:
     uploads.discard(get_settings(), upload_id)
-    return redirect(url_for("staff.index", **lang_arg()), 303)
+    return redirect(page_url("staff.index"), 303)
 
 
 @bp.get("/jobs/<job_id>")
@@ -355,7 +357,7 @@ def undo(record_id: str) -> Response:
 
 
 def job_started(job: jobs.Job) -> Response:
-    return moved_on(url_for("staff.job_page", job_id=job.id, **lang_arg()), job.as_json(), 202)
+    return moved_on(page_url("staff.job_page", job_id=job.id), job.as_json(), 202)
 
 
 def moved_on(location: str, twin: dict, status: int) -> Response:
@@ -388,15 +390,10 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
-def lang_arg() -> dict[str, str]:
-    asked = asked_language()
-    return {"lang": asked} if asked else {}
-
-
 def render(template: str, lang: str, **context) -> str:
     user = current_user()
-    return render_template(template, lang=lang, t=staff_words(lang), user=user, csrf=csrf_token(),
-                           lang_arg=lang_arg(), rule_name=lambda rule: rule_name(rule, lang),
+    return render_template(template, lang=lang, t=words(lang, "staff"), user=user, csrf=csrf_token(),
+                           noindex=True, rule_name=lambda rule: rule_name(rule, lang),
                            **context)
 
 
@@ -436,10 +433,17 @@ def kind_choices(lang: str) -> list[tuple[str, str]]:
 
 
 def things(iris: list[str], root: str | None) -> list[dict[str, str | None]]:
-    """Things by their path (``event/x``), linked under ``root`` (a preview, the site) if given."""
-    base = get_settings().base_iri
+    """Things by their path (``event/x``), linked under ``root`` (a preview, the site) if given,
+    in the language the reader chose."""
+    base, query = get_settings().base_iri, lang_query()
     found = []
     for iri in iris:
         path = iri[len(f"{base}id/"):] if iri.startswith(f"{base}id/") else iri
-        found.append({"iri": iri, "path": path, "href": f"{root}doc/{path}" if root else None})
+        found.append({"iri": iri, "path": path, "href": f"{root}doc/{path}{query}" if root else None})
     return found
+
+
+def lang_query() -> str:
+    """``?lang=en`` when the reader chose a language: kept on the links this area writes itself."""
+    asked = asked_language()
+    return f"?lang={asked}" if asked else ""

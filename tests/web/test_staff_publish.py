@@ -213,14 +213,15 @@ def test_the_preview_is_built_apart_and_rendered_by_the_site_s_view(project_copy
         assert f'<ins>+ event:{GOOD_SLUG} schema:name "Webinar di prova (fittizio)"@it .</ins>' in lines
         assert f"<ins>+ event:{GOOD_SLUG} schema:organizer organization:cisem .</ins>" in lines
         links = [href for href in Forms(text).links if "/preview/doc/" in href]
-        assert links == [f"/admin/uploads/{upload_id(location)}/preview/doc/event/{GOOD_SLUG}"]
+        # the language the reader chose is kept on the preview's links
+        assert links == [f"/admin/uploads/{upload_id(location)}/preview/doc/event/{GOOD_SLUG}?lang=en"]
         thing = staffer.get(links[0])
         body = thing.get_data(as_text=True)
         assert thing.status_code == 200 and "Preview: this page is not published." in body
         assert "<h1>Webinar di prova (fittizio)</h1>" in body or \
             ">Webinar di prova (fittizio)</h1>" in body
         # the organizer links to the preview's own page of CISeM
-        assert f"/admin/uploads/{upload_id(location)}/preview/doc/organization/cisem" in body
+        assert f"/admin/uploads/{upload_id(location)}/preview/doc/organization/cisem?lang=en" in body
         # nothing published: data/, dist/, the served version, the remote store
         assert snapshot(settings.data_dir, settings.dist_dir) == before
         assert app.test_client().get(EVENT_PAGE, headers=HTML).status_code == 404
