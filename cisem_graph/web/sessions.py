@@ -1,9 +1,10 @@
 """Who is signed in to the staff area: a signed session cookie, CSRF tokens, sign-outs.
 
 The session is Flask's signed cookie (``secret_key``), named ``cisem_staff`` and sent only to
-``/admin``, so the public site never reads or varies on it. It is ``HttpOnly``, ``SameSite=Lax``
-and ``Secure`` whenever the request came over HTTPS: its own scheme, or ``X-Forwarded-Proto`` from
-a proxy in ``trusted_proxies`` (from anyone else that header is ignored). It holds the user's name,
+``/admin`` (under ``public_url``'s path), so the public site never reads or varies on it. It is
+``HttpOnly``, ``SameSite=Lax`` and ``Secure`` whenever the request came over HTTPS: its own scheme,
+``X-Forwarded-Proto`` from a proxy in ``trusted_proxies`` (from anyone else that header is
+ignored), or an https ``public_url``. It holds the user's name,
 when they signed in, a fingerprint of their password hash (a changed password or a removed user
 ends every session at once) and the CSRF token every form of the area carries. Signing out ends
 all of that user's sessions (``state_dir/signouts/<name>``), so a copied cookie dies too.
@@ -38,10 +39,14 @@ FORM_OVERHEAD = 64 * 1024
 
 
 class StaffSessions(SecureCookieSessionInterface):
-    """Flask's signed cookie, ``Secure`` exactly when the request came over HTTPS."""
+    """Flask's signed cookie, ``Secure`` exactly when the request came over HTTPS, sent only to the
+    staff area's paths as the browser sees them (under ``public_url``'s path, if it has one)."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return is_https()
+
+    def get_cookie_path(self, app: Flask) -> str:
+        return request.script_root + COOKIE_PATH
 
 
 class Staff:
@@ -86,15 +91,9 @@ def get_staff() -> Staff:
 
 
 def is_https() -> bool:
-    """The request came over HTTPS: directly, or through a trusted proxy that says so."""
-    if request.scheme == "https":
-        return True
-    from . import get_publisher
-
-    if get_publisher().clients.is_trusted(request.remote_addr or ""):
-        proto = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
-        return proto == "https"
-    return False
+    """The request came over HTTPS: directly, through a trusted proxy that says so, or to an https
+    ``public_url`` (``hosts.HostCheck`` has set the scheme from all three)."""
+    return request.scheme == "https"
 
 
 def current_user() -> User | None:

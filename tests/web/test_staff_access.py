@@ -4,10 +4,12 @@ per address, sessions that end with sign-out, a removed user or a new password."
 
 from __future__ import annotations
 
+import io
 from urllib.parse import urlsplit
 
 import pytest
-from staffing import HTML, JSON, PASSWORD, TOKEN, Forms, Staffer, staff_settings
+from staff.sheets import GOOD_SLUG, good_csv
+from staffing import HTML, JSON, PASSWORD, TOKEN, Forms, Staffer, staff_settings, upload_id
 
 from cisem_graph.config import Settings
 from cisem_graph.graph.pipeline import build
@@ -237,3 +239,65 @@ def test_the_admin_token_still_reloads(app):
     response = app.test_client().post("/admin/reload", headers={"Authorization": f"Bearer {TOKEN}",
                                                                 **JSON})
     assert response.status_code == 200 and response.json["status"] == "unchanged"
+
+
+# -- hosts (issue 13: absolute URLs from public_url or an allowed Host) ----------------------------
+
+@pytest.mark.parametrize("host", ["evil.example", "localhost.evil.example", "evil.example@localhost"])
+def test_a_foreign_host_is_refused_and_named_nowhere(app, host):
+    staffer = Staffer(app)
+    staffer.sign_in()
+    for method, path in [*ROUTES, ("GET", "/admin/signin"), ("POST", "/admin/signin")]:
+        for headers in (HTML, JSON):
+            response = staffer.client.open(path, method=method, headers={**headers, "Host": host},
+                                           data={"csrf": staffer.csrf})
+            body = response.get_data(as_text=True)
+            assert response.status_code == 400, (method, path, response.status_code)
+            assert "evil" not in body and all("evil" not in v for _, v in response.headers.items())
+            assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_under_a_public_url_s_path(project_copy):
+    """Behind a proxy that serves the site at https://dati.example.org/lod/: the cookie's path,
+    its Secure flag, the redirects and the preview's absolute links are the public ones."""
+    public = "https://dati.example.org/lod/"
+    app = create_app(staff_settings(project_copy, public_url=public))
+    try:
+        client = app.test_client()
+
+        def ask(method: str, path: str, **options):
+            options.setdefault("headers", HTML)
+            return client.open(path, method=method, base_url="https://localhost/lod/", **options)
+
+        asked = ask("GET", "/admin/history?lang=en")
+        assert asked.status_code == 302
+        assert asked.headers["Location"].startswith("/lod/admin/signin?")
+        assert "next=/admin/history" in asked.headers["Location"]
+        form = ask("GET", asked.headers["Location"].removeprefix("/lod"))
+        csrf = Forms(form.get_data(as_text=True)).csrf
+        signed = ask("POST", "/admin/signin?lang=en", data={
+            "csrf": csrf, "user": "maria", "password": PASSWORD, "next": "/admin/history?lang=en"})
+        assert signed.status_code == 303 and signed.headers["Location"] == "/lod/admin/history?lang=en"
+        flags = [part.strip() for part in cookie_of(signed).split(";")]
+        assert "Path=/lod/admin" in flags and "Secure" in flags
+        history = ask("GET", "/admin/history?lang=en")
+        assert history.status_code == 200
+        page = Forms(history.get_data(as_text=True))
+        assert page.ids["signed-in"] == "Maria Esempio (fittizia)"
+        csrf = page.csrf
+
+        data = {"csrf": csrf, "kind": "events", "file": (io.BytesIO(good_csv()), "prossimo.csv")}
+        checked = ask("POST", "/admin/uploads?lang=en", data=data, content_type="multipart/form-data")
+        assert checked.status_code == 303 and checked.headers["Location"].startswith("/lod/admin/uploads/")
+        upload = upload_id(checked.headers["Location"])
+        preview = ask("POST", f"/admin/uploads/{upload}/preview?lang=en", data={"csrf": csrf})
+        assert preview.headers["Location"] == f"/lod/admin/uploads/{upload}/preview?lang=en"
+        listed = ask("GET", f"/admin/uploads/{upload}/preview?lang=en").get_data(as_text=True)
+        assert f'href="/lod/admin/uploads/{upload}/preview/doc/event/{GOOD_SLUG}?lang=en"' in listed
+        thing = ask("GET", f"/admin/uploads/{upload}/preview/doc/event/{GOOD_SLUG}?lang=en")
+        body = thing.get_data(as_text=True)
+        assert thing.status_code == 200
+        assert f"{public}admin/uploads/{upload}/preview/doc/organization/cisem?lang=en" in body
+        assert "localhost" not in body
+    finally:
+        app.extensions["cisem_graph"].close()
