@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import werkzeug.exceptions
 from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, send_file, url_for
@@ -150,7 +150,12 @@ def signin() -> Response:
     staff.throttle.succeeded(keys[0])
     sign_in(user)
     target = safe_next(request.form.get("next"))
-    return redirect(request.script_root + target if target else page_url("staff.index"), 303)
+    if not target:
+        return redirect(page_url("staff.index"), 303)
+    asked = asked_language()  # a language chosen on the form goes on with the reader
+    if asked and "lang" not in parse_qs(urlsplit(target).query):
+        target += f"{'&' if '?' in target else '?'}lang={asked}"
+    return redirect(request.script_root + target, 303)
 
 
 @bp.post("/signout")
