@@ -273,8 +273,9 @@ def values_of(store: Store, prefix: str, predicate: str) -> list[tuple[str, Node
     return [(str(row["s"]), row["o"]) for row in _select_all(store, query)]
 
 
-def _select_all(store: Store, query: str, page: int = 50_000) -> list[dict[str, Node]]:
-    """Every row of ``query`` (ordered, so pages do not overlap), a page at a time."""
+def _select_all(store: Store, query: str, page: int = 10_000) -> list[dict[str, Node]]:
+    """Every row of ``query`` (ordered, so pages do not overlap), a page at a time: 10,000 rows,
+    the most Virtuoso sorts for one page unless told otherwise (``MaxSortedTopRows``)."""
     page = min(page, store.settings.result_limit)
     rows: list[dict[str, Node]] = []
     offset = 0

@@ -46,6 +46,7 @@ from .config import Settings
 from .describe import sparql_string
 from .errors import EndpointFailed, LoadError, NotFound, QueryError
 from .namespaces import KINDS, project_prefixes
+from .store.guards import NOT_CODE, undeclared_prefixes
 
 LANGS = ("it", "en")
 TYPES = ("iri", "integer", "string")
@@ -68,15 +69,10 @@ _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 #: what may not appear in an IRI written between ``<`` and ``>`` (SPARQL's IRIREF)
 _IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\s\x00-\x20\x7f-\x9f]')
 _IRI = re.compile(r"^https?://[^/?#]+", re.IGNORECASE)
-_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
-#: IRIs, strings and comments: where a ``name:`` is not a prefixed name
-_NOT_CODE = re.compile(r'<[^<>\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
-                       r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
 #: variables a query computes itself (``BIND(… AS ?year)``, ``(COUNT(…) AS ?n)``)
 _ASSIGNED = re.compile(r"\bAS\s+[?$]([A-Za-z_][\w]*)", re.IGNORECASE)
 #: the query's own WHERE clause (the first: a subquery's comes after it)
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-_USED = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w-]*(?:\.[\w-]+)*)?:")
 
 
 class ParameterError(QueryError):
@@ -130,7 +126,7 @@ class CannedQuery:
         block = self.values_clause(values or {})
         if not block:
             return self.text
-        code = _NOT_CODE.sub(lambda m: " " * len(m.group(0)), self.text)
+        code = NOT_CODE.sub(lambda m: " " * len(m.group(0)), self.text)
         where = _WHERE.search(code)
         computed = {m.group(1) for m in _ASSIGNED.finditer(code)}  # BIND(… AS ?x), (… AS ?x)
         if where is None or computed & {name.lstrip("$?") for name in (values or {})}:
@@ -219,14 +215,6 @@ def query_prefixes(base: str) -> dict[str, str]:
     for kind in KINDS:
         prefixes.setdefault(kind, f"{base}id/{kind}/")
     return prefixes
-
-
-def undeclared_prefixes(text: str) -> list[str]:
-    """The prefixes ``text`` uses in prefixed names without a ``PREFIX`` line (strings, IRIs and
-    comments are not looked into)."""
-    code = _NOT_CODE.sub(" ", text)
-    declared = {m.group(1) or "" for m in _DECLARED.finditer(code)}
-    return sorted({m.group(1) for m in _USED.finditer(code) if m.group(1)} - declared)
 
 
 def with_prefixes(body: str, base: str) -> str:

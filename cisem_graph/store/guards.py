@@ -537,3 +537,19 @@ def check(text: str, settings: Settings, default_graphs: Sequence[str] | None = 
         except ValueError as exc:
             raise QueryError(f"Graph name {iri!r} is not an absolute IRI ({exc}).") from None
     return info
+
+
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+#: IRIs, strings and comments: where a ``name:`` is not a prefixed name
+NOT_CODE = re.compile(r'<[^<>\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                      r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+_USED = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w-]*(?:\.[\w-]+)*)?:")
+
+
+def undeclared_prefixes(text: str) -> list[str]:
+    """The prefixes ``text`` uses in prefixed names without a ``PREFIX`` line (strings, IRIs and
+    comments are not looked into). SPARQL knows no prefix it was not told; a store that predefines
+    some (Virtuoso) is held to that here."""
+    code = NOT_CODE.sub(" ", text)
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(code)}
+    return sorted({m.group(1) for m in _USED.finditer(code) if m.group(1)} - declared)

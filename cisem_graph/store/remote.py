@@ -356,8 +356,12 @@ class RemoteStore(Store):
         accept = _NTRIPLES if query.returns_graph else _RESULTS_JSON
         # the dataset goes as Protocol parameters only: a store may prefer the text's FROM
         text, lines_before = with_base(query.without_dataset_clauses(), self.query_base)
-        if self.virtuoso and query.form == DESCRIBE:
-            text = virtuoso.DESCRIBE_CBD + text
+        if self.virtuoso:
+            refused = virtuoso.undeclared(query.text, self.query_base)
+            if refused is not None:
+                raise refused
+            if query.form == DESCRIBE:
+                text = virtuoso.DESCRIBE_CBD + text
         fields = [("query", text), *self._dataset(query)]
         if self.virtuoso:
             fields.append(virtuoso.timeout_parameter(self.settings.query_timeout))

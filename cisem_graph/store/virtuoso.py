@@ -29,6 +29,7 @@ import re
 from pyoxigraph import Store as _ParseOnly
 
 from ..errors import QueryError
+from .guards import undeclared_prefixes
 from .worker import syntax_error
 
 #: the ``Server`` header of a Virtuoso (``Virtuoso/07.20.3229 (Linux) ...``)
@@ -94,6 +95,13 @@ def query_error(message: str, text: str, base: str, lines_before: int,
         return QueryError(f"The store could not compute an expression of the query: {words} "
                           "(Virtuoso fails the query where SPARQL leaves the value unbound)")
     return None
+
+
+def undeclared(text: str, base: str) -> QueryError | None:
+    """Virtuoso predefines prefixes (``foaf:``, ``schema:``…) and answers a query that uses one
+    it never declared; SPARQL, and every other store here, refuses it: so refused before it is
+    sent, located as pyoxigraph locates it (``None``: nothing undeclared, or it parses)."""
+    return _located(text, base) if undeclared_prefixes(text) else None
 
 
 def _located(text: str, base: str) -> QueryError | None:
