@@ -30,6 +30,7 @@ from .graph.pipeline import build
 from .graph.sources import load_sources
 from .graph.validate import Finding, validate, violations
 from .graph.version import open_current
+from .lock import held
 from .progress import Steps
 from .queries import (
     OUTPUT_FORMATS,
@@ -58,6 +59,17 @@ def cli(ctx: click.Context, base_iri: str | None, root: Path | None, data_dir: P
         ctx.obj = Settings.from_env(base_iri=base_iri, root=root, data_dir=data_dir)
     except CisemError as exc:
         raise click.UsageError(exc.message) from exc
+
+
+@contextmanager
+def _publishing(settings: Settings, what: str) -> Iterator[None]:
+    """The publish lock for a command that writes data/ or switches the served version: it waits,
+    saying so, while the staff area's job or another command holds it (``cisem_graph.lock``)."""
+    def waiting(holder: str) -> None:
+        click.echo(f"waiting: another publish is running ({holder})", err=True)
+
+    with held(settings, what, wait=True, on_wait=waiting):
+        yield
 
 
 def _report(findings: list[Finding], lang: str) -> None:
@@ -116,7 +128,7 @@ def _refusals(lang: str, outcome: str = "nothing written") -> Iterator[None]:
 
 
 def _build(settings: Settings, out: Path | None, lang: str) -> None:
-    with _refusals(lang):
+    with _refusals(lang), _publishing(settings, "cisem-graph build"):
         version, findings = build(settings, out)
     _report(findings, lang)
     click.echo(f"dataset version {version.version}: {version.triples} triples")
@@ -281,7 +293,7 @@ def release_command(settings: Settings, on, lang: str) -> None:
     from .graph.releases import NothingToRelease
 
     try:
-        with _refusals(lang, "nothing released"):
+        with _refusals(lang, "nothing released"), _publishing(settings, "cisem-graph release"):
             result = make_release(settings, on.date() if on else None)
     except NothingToRelease as exc:
         click.echo(exc.message)
@@ -311,7 +323,7 @@ def _ensure_built(settings: Settings) -> None:
         return
     except LoadError:
         click.echo("no dataset version built yet: building it first", err=True)
-    with _refusals("en"):
+    with _refusals("en"), _publishing(settings, "cisem-graph build"):
         version, findings = build(settings)
     click.echo(f"dataset version {version.version}: {version.triples} triples", err=True)
 
@@ -334,7 +346,8 @@ def import_command(settings: Settings, file: Path, kind: str, lang: str) -> None
 
     it = lang == "it"
     try:
-        result = import_file(file, kind, settings)
+        with _publishing(settings, f"cisem-graph import {file.name}"):
+            result = import_file(file, kind, settings)
     except LoadError as exc:
         _fail_load(exc)
     except ImportFailed as exc:
@@ -367,6 +380,78 @@ def import_command(settings: Settings, file: Path, kind: str, lang: str) -> None
                    f"wrote {shown} (graph <{result.graph}>): {len(result.created)} new, "
                    f"{len(result.extended)} added to, {result.triples} triples")
     click.echo("per pubblicarlo: cisem-graph build" if it else "to publish it: cisem-graph build")
+
+
+@cli.group("user")
+def user_group() -> None:
+    """Staff accounts of the browser's staff area at /admin/ (setting staff_users_file)."""
+
+
+def _users_file(settings: Settings) -> Path:
+    if settings.staff_users_file is None:
+        click.echo("error: set staff_users_file (CISEM_STAFF_USERS_FILE): the users file to manage",
+                   err=True)
+        sys.exit(EXIT_LOAD)
+    return settings.staff_users_file
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--full-name", default="", help="The person's name (shown, and the author of commits).")
+@click.option("--email", default="", help="Their e-mail address (the author of commits).")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input instead of asking.")
+@click.pass_obj
+def user_add(settings: Settings, name: str, full_name: str, email: str, password_stdin: bool) -> None:
+    """Add a user, or set a new password for one (which signs them out everywhere)."""
+    from .staff.users import add_user, check_new_user
+
+    path = _users_file(settings)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        check_new_user(name, password, email)
+        replaced = add_user(path, name, password, full_name, email)
+    except (ValueError, ConfigError) as exc:
+        click.echo(f"error: {getattr(exc, 'message', exc)}", err=True)
+        sys.exit(EXIT_LOAD)
+    click.echo(f"{'changed the password of' if replaced else 'added'} {name} in {path}")
+
+
+@user_group.command("remove")
+@click.argument("name")
+@click.pass_obj
+def user_remove(settings: Settings, name: str) -> None:
+    """Remove a user: their sessions end at their next request."""
+    from .staff.users import remove_user
+
+    path = _users_file(settings)
+    try:
+        removed = remove_user(path, name)
+    except ConfigError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(EXIT_LOAD)
+    if not removed:
+        click.echo(f"error: no user {name!r} in {path}", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    click.echo(f"removed {name} from {path}")
+
+
+@user_group.command("list")
+@click.pass_obj
+def user_list(settings: Settings) -> None:
+    """The users' names (and full names)."""
+    from .staff.users import read_users
+
+    try:
+        users = read_users(_users_file(settings))
+    except ConfigError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(EXIT_LOAD)
+    for user in users.values():
+        click.echo(f"{user.name}\t{user.full_name}\t{user.email}")
 
 
 def main() -> None:

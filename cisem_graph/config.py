@@ -76,6 +76,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cache_ban_urls", (), "Caches in front (space-separated URLs) that a reload tells to "
             "drop every answer of another version (HTTP BAN with X-Dataset-Version)"),
     Setting("admin_token", None, "Token that enables the admin endpoints (off when unset)"),
+    Setting("staff_users_file", None, "Users file of the staff area at /admin/ (scrypt hashes, "
+            "managed by `cisem-graph user add|remove`); unset: no staff area"),
+    Setting("secret_key", None, "Key that signs the staff area's session cookie (32 characters or "
+            "more; needed with staff_users_file); never logged"),
+    Setting("state_dir", None, "Folder of the staff area's state, outside dist_dir: uploads being "
+            "checked, the publish job, the history, the publish lock (default: ROOT/state)"),
+    Setting("staff_session_hours", 8.0, "Hours a staff sign-in lasts"),
+    Setting("signin_attempts", 5, "Failed sign-ins allowed per user name and per address within "
+            "signin_window (beyond: 429 until the oldest leaves the window)"),
+    Setting("signin_window", 900.0, "Seconds over which failed sign-ins are counted"),
     Setting("publisher_name", None, "Name of the organization that publishes the dataset "
             "(dct:publisher in /dataset; none is stated when unset)"),
     Setting("publisher_url", None, "Web site of the publisher (its IRI in /dataset)"),
@@ -110,7 +120,9 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _PATH_SETTINGS = {"root", "data_dir", "ontology_dir", "shapes_dir", "dist_dir", "releases_dir",
-                  "runtime_dir"}
+                  "runtime_dir", "state_dir", "staff_users_file"}
+#: the shortest ``secret_key`` accepted (a session cookie signed with less is guessable)
+MIN_SECRET_KEY = 32
 
 
 @dataclass(frozen=True)
@@ -151,6 +163,12 @@ class Settings:
     cache_shared_max_age: int = 300
     cache_ban_urls: tuple[str, ...] = field(default_factory=tuple)
     admin_token: str | None = None
+    staff_users_file: Path | None = None
+    secret_key: str | None = field(default=None, repr=False)
+    state_dir: Path | None = None
+    staff_session_hours: float = 8.0
+    signin_attempts: int = 5
+    signin_window: float = 900.0
     publisher_name: str | None = None
     publisher_url: str | None = None
     publisher_identifier: str | None = None
@@ -212,9 +230,33 @@ class Settings:
         object.__setattr__(self, "root", root)
         for name, sub in (("data_dir", "data"), ("ontology_dir", "ontology"),
                           ("shapes_dir", "shapes"), ("dist_dir", "dist"),
-                          ("releases_dir", "releases")):
+                          ("releases_dir", "releases"), ("state_dir", "state")):
             value = getattr(self, name)
             object.__setattr__(self, name, Path(value) if value is not None else root / sub)
+        self._check_staff()
+
+    def _check_staff(self) -> None:
+        if self.staff_users_file is not None:
+            object.__setattr__(self, "staff_users_file", Path(self.staff_users_file))
+        if self.secret_key is not None and len(self.secret_key) < MIN_SECRET_KEY:
+            raise ConfigError(f"secret_key must have {MIN_SECRET_KEY} characters or more (e.g. "
+                              "`python -c 'import secrets; print(secrets.token_hex(32))'`)")
+        if self.staff_session_hours <= 0 or self.signin_attempts < 1 or self.signin_window <= 0:
+            raise ConfigError("staff_session_hours, signin_attempts and signin_window must be positive")
+        state, dist = Path(self.state_dir).resolve(), Path(self.dist_dir).resolve()
+        if state == dist or state.is_relative_to(dist):
+            raise ConfigError("state_dir must be outside dist_dir: the history outlives the versions")
+
+    @property
+    def staff_area(self) -> bool:
+        """Whether the server has a staff area: a users file, and a key to sign its sessions
+        (``ConfigError`` for a users file without one; ``cisem-graph user`` needs no key)."""
+        if self.staff_users_file is None:
+            return False
+        if not self.secret_key:
+            raise ConfigError("staff_users_file needs secret_key (32 characters or more, the same "
+                              "for every worker)")
+        return True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -19,6 +19,12 @@ class CisemError(Exception):
         self.details = details
 
 
+def said(error: type[CisemError], en: str, it: str, **details: object) -> CisemError:
+    """An error people read in English or Italian (``details["messages"]``, as the staff area shows
+    it); ``message`` stays the English one."""
+    return error(en, messages={"en": en, "it": it}, **details)
+
+
 class ConfigError(CisemError):
     title = "Bad setting"
 
@@ -137,11 +143,33 @@ class PushFailed(CisemError):
     title = "Push failed"
 
 
-class ReloadBusy(CisemError):
-    """A reload is already running (one at a time, across server processes)."""
+class PublishBusy(CisemError):
+    """Another publish holds the lock (the staff area's job, `import`, `build`, `reload`: one at a
+    time, across processes)."""
 
     status = 409
-    title = "Reload running"
+    title = "Publish running"
+
+
+class Conflict(CisemError):
+    """A request that the state of the data forbids now (an undo others depend on, a stale upload)."""
+
+    status = 409
+    title = "Conflict"
+
+
+class WorkStopped(CisemError):
+    """Work in the background (a check, a preview) that failed or lost its worker: try again."""
+
+    status = 503
+    title = "Work stopped"
+
+
+class Forbidden(CisemError):
+    """A form that did not come from our own page (CSRF token missing or wrong)."""
+
+    status = 403
+    title = "Forbidden"
 
 
 class Unauthorized(CisemError):
@@ -183,6 +211,18 @@ class EndpointFailed(CisemError):
 
     status = 502
     title = "Endpoint failed"
+
+
+class UploadRefused(CisemError):
+    """An upload the staff area will not read: its name, its type (415), macros; carries the
+    problems (``importer.Problem``) to show, in Italian and English."""
+
+    title = "Upload refused"
+
+    def __init__(self, problems: list, *, status: int = 400) -> None:
+        super().__init__(problems[0].message if problems else "upload refused")
+        self.problems = problems
+        self.status = status
 
 
 class ImportFailed(CisemError):

@@ -14,39 +14,33 @@ report, and serves what it holds until its ``s-maxage`` ends.
 
 The build runs in a child process, so the memory it takes goes back to the system when it ends.
 The outcome of the last reload is kept in ``dist/reload.json`` so that every worker's ``/health``
-reports it, whichever worker ran the reload. One reload at a time, across processes (a lock file).
+reports it, whichever worker ran the reload. One at a time, across processes: a reload takes the
+publish lock (``cisem_graph.lock``) that the staff area's jobs, ``import`` and ``build`` take too.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 
 from .config import Settings
-from .errors import (
-    CisemError,
-    LoadError,
-    ReloadBusy,
-    StoreTimeout,
-    StoreUnreachable,
-    ValidationFailed,
-)
+from .errors import CisemError, LoadError, StoreTimeout, StoreUnreachable, ValidationFailed
 from .graph.pipeline import build
 from .graph.validate import Finding, violations
 from .graph.version import open_current, publish
+from .lock import held
 from .store.client import HttpClient
 
 REPORT = "reload.json"
-LOCK = ".reload.lock"
+#: what a reload is doing, for whoever shows its progress (the staff area's publish job)
+BUILDING, PUSHING, SWITCHING = "build", "push", "switch"
 
 #: outcomes: the version moved, was already served, or stayed because the new one was refused
 SWITCHED, UNCHANGED, REJECTED, FAILED = "switched", "unchanged", "rejected", "failed"
@@ -76,36 +70,30 @@ def _finding(finding: Finding) -> dict:
     return asdict(finding)
 
 
-@contextmanager
-def _exclusive(dist: Path) -> Iterator[None]:
-    dist.mkdir(parents=True, exist_ok=True)
-    with open(dist / LOCK, "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ReloadBusy("Another reload is running; try again when it has finished.") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+def reload_dataset(settings: Settings, what: str = "reload") -> ReloadReport:
+    """Build, validate, (push,) and switch; never raises for bad data, only ``PublishBusy``."""
+    with held(settings, what):
+        return reload_held(settings)
 
 
-def reload_dataset(settings: Settings) -> ReloadReport:
-    """Build, validate, (push,) and switch; never raises for bad data, only ``ReloadBusy``."""
+def reload_held(settings: Settings, step: Callable[[str], None] | None = None) -> ReloadReport:
+    """The reload, for a caller that holds the publish lock already (the staff area's job);
+    ``step`` is told when it builds, pushes and switches."""
     dist = Path(settings.dist_dir)
-    with _exclusive(dist):
-        report = _reload(settings, dist)
-        _write_report(dist, report)
+    dist.mkdir(parents=True, exist_ok=True)
+    report = _reload(settings, dist, step or (lambda _name: None))
+    _write_report(dist, report)
     return report
 
 
-def _reload(settings: Settings, dist: Path) -> ReloadReport:
+def _reload(settings: Settings, dist: Path, step: Callable[[str], None]) -> ReloadReport:
     at = datetime.now(UTC).replace(microsecond=0).isoformat()
     try:
         previous = open_current(dist).version
     except LoadError:
         previous = None
-    outcome, payload = _build_apart(settings, dist)
+    step(BUILDING)
+    outcome, payload = build_apart(settings, dist)
     if outcome == "invalid":
         bad = violations(payload)
         return ReloadReport(REJECTED, at, previous, previous,
@@ -119,6 +107,7 @@ def _reload(settings: Settings, dist: Path) -> ReloadReport:
     if settings.store_query_url:  # also when unchanged: a push of what the store holds writes nothing
         from .push import StoreEndpoints, push
 
+        step(PUSHING)
         try:
             push(version, StoreEndpoints.from_settings(settings), settings)
         except CisemError as exc:
@@ -127,6 +116,7 @@ def _reload(settings: Settings, dist: Path) -> ReloadReport:
                                 f"{previous} keeps serving", warnings)
     if version.version == previous:
         return ReloadReport(UNCHANGED, at, previous, previous, "the data has not changed", warnings)
+    step(SWITCHING)
     publish(dist, version)
     unbanned = ban_caches(settings.cache_ban_urls, version.version, settings.push_timeout)
     told = f"; not told to drop the old answers: {'; '.join(unbanned)}" if unbanned else ""
@@ -151,7 +141,7 @@ def ban_caches(urls: tuple[str, ...], version: str, timeout: float) -> list[str]
     return failed
 
 
-def _build_apart(settings: Settings, dist: Path) -> tuple[str, object]:
+def build_apart(settings: Settings, dist: Path) -> tuple[str, object]:
     """Build in a child process: a server's worker would otherwise keep the memory of parsing and
     validating the whole dataset for the rest of its life."""
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:

@@ -7,7 +7,8 @@ the RSGI front that granian serves (``web.front``: bodies read in the event loop
 from .web import create_app, get_settings_of
 from .web.front import Front
 from .web.hot import HotPath
+from .web.sessions import body_allowance
 
 app = create_app()
 front = Front(app, get_settings_of(app), body_limit=app.config["MAX_CONTENT_LENGTH"],
-              hot=HotPath(app))
+              hot=HotPath(app), allowance=body_allowance(app))

@@ -3,7 +3,6 @@ conforms; a refused reload leaves ``current`` as it was and says why."""
 
 from __future__ import annotations
 
-import fcntl
 from pathlib import Path
 
 import pytest
@@ -12,12 +11,12 @@ from oxiserver import Oxigraph, free_port
 
 from cisem_graph.cli import cli
 from cisem_graph.config import Settings
-from cisem_graph.errors import ReloadBusy
+from cisem_graph.errors import PublishBusy
 from cisem_graph.graph.pipeline import build
 from cisem_graph.graph.version import CURRENT, open_current
+from cisem_graph.lock import held
 from cisem_graph.push import StoreEndpoints, read_publication
 from cisem_graph.reload import (
-    LOCK,
     REJECTED,
     SWITCHED,
     UNCHANGED,
@@ -88,10 +87,10 @@ def test_bad_data_keeps_the_served_version(served, content, needle):
 
 
 def test_one_reload_at_a_time(served):
-    with open(served.dist_dir / LOCK, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        with pytest.raises(ReloadBusy):
+    with held(served, "a publish of the test"):
+        with pytest.raises(PublishBusy, match="a publish of the test"):
             reload_dataset(served)
+    assert reload_dataset(served).ok  # free again
 
 
 @pytest.mark.usefixtures("oxigraph_cli")

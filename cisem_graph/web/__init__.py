@@ -148,6 +148,7 @@ class Publisher:
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
     """Create the publisher for ``settings`` (default: from the environment)."""
     settings = settings or Settings.from_env()
+    staff_area = settings.staff_area  # a users file without a secret key: refused before anything
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes * 3 + 1024, JSON_SORT_KEYS=False)
     release = open_current(settings.dist_dir)
@@ -160,11 +161,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.before_request(_refuse_foreign_host)
     publisher.warming = facts.warm(publisher, served)
 
-    from . import admin, dataset, home, lists, metrics, network, queries, resources, sparql, vocabulary
+    from . import admin, dataset, home, lists, metrics, network, queries, resources, sparql, staff, vocabulary
 
     for surface in (sparql, home, dataset, vocabulary, resources, lists, queries, network, admin,
-                    metrics):
+                    staff, metrics):
         app.register_blueprint(surface.bp)
+    if staff_area:
+        from ..staff.jobs import recover
+        from .sessions import init_app as init_sessions
+
+        init_sessions(app, settings)
+        recover(settings)  # a publish job whose worker died is rolled back
     errors.init_app(app)
     app.jinja_env.globals["url_for"] = links.page_url
     app.jinja_env.globals["this_page"] = i18n.this_page
@@ -267,8 +274,8 @@ def _common_headers(response):
     publisher = get_publisher()
     publisher.metrics.request(request.blueprint, response.status_code)
     headers = response.headers
-    for name, value in http.common_headers(publisher.settings.cors_origin, _served().store.version,
-                                           request.method):
+    cors = publisher.settings.cors_origin if request.blueprint != "staff" else None  # no credentials
+    for name, value in http.common_headers(cors, _served().store.version, request.method):
         if name == "X-Content-Type-Options":
             headers.setdefault(name, value)
         else:

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import BodyIncomplete, BodyTooSlow, CisemError, PayloadTooLarge, TooManyRequests
 from .catalogue import error_title, words
-from .front import RAISED, REFUSED
+from .front import BODY_LIMIT, RAISED, REFUSED
 from .http import NO_STORE, named_quality
 from .i18n import error_frame, page_language
 
@@ -47,6 +47,10 @@ def refused_by_front() -> None:
                           f"{settings.body_timeout:g} s, plus 1 s per {settings.body_min_rate:g} "
                           "bytes)")
     if reason == "too_large":
+        limit = request.environ.get(BODY_LIMIT)
+        if limit and limit > current_app.config["MAX_CONTENT_LENGTH"]:  # an upload of a spreadsheet
+            raise PayloadTooLarge(f"the upload is over the limit of {settings.import_max_bytes} bytes "
+                                  "(setting import_max_bytes)")
         raise PayloadTooLarge(f"the request body is over the limit of {settings.max_request_bytes} "
                               "bytes (setting max_request_bytes)")
     raise BodyIncomplete("the request body ended before the length it announced")

@@ -41,6 +41,8 @@ REFUSED = "cisem.refused"
 CLIENT = "cisem.client"
 #: the environ key that carries an error the hot path raised, for the app to render
 RAISED = "cisem.raised"
+#: the environ key that carries the body limit a refused body was over
+BODY_LIMIT = "cisem.body_limit"
 
 #: an answer is sent whole when it fits in this many bytes, else streamed in pieces of this size
 STREAM_PIECE = 1 << 20
@@ -48,6 +50,8 @@ STREAM_PIECE = 1 << 20
 FILE_BLOCK = 256 * 1024
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+#: (method, path, Cookie header) -> a larger body limit for that request, or None
+Allowance = Callable[[str, str, str | None], int | None]
 
 
 @dataclass(frozen=True)
@@ -58,9 +62,10 @@ class BodyRules:
     timeout: float
     min_rate: float
 
-    def deadline(self, declared: int | None) -> float:
-        """Seconds the whole body may take: the grace period plus its size at the minimum rate."""
-        size = self.limit if declared is None else declared
+    def deadline(self, declared: int | None, limit: int | None = None) -> float:
+        """Seconds the whole body may take: the grace period plus its size (or, chunked, the limit
+        it may reach: ``limit`` when the request has a larger one) at the minimum rate."""
+        size = (self.limit if limit is None else limit) if declared is None else declared
         return self.timeout + size / self.min_rate
 
 
@@ -96,9 +101,11 @@ class Front:
     """An RSGI application (granian's native interface) in front of a WSGI app."""
 
     def __init__(self, app: WSGIApp, settings: Settings, *, body_limit: int,
-                 hot: HotPath | None = None) -> None:
+                 hot: HotPath | None = None, allowance: Allowance | None = None) -> None:
         self.app = app
         self.hot = hot
+        #: a larger body for some requests: a signed-in upload of a spreadsheet (``web.sessions``)
+        self.allowance = allowance
         self.settings = settings
         self.rules = BodyRules(limit=body_limit, timeout=settings.body_timeout,
                                min_rate=settings.body_min_rate)
@@ -129,15 +136,21 @@ class Front:
             return
         try:
             refused = None
+            limit = self.rules.limit
+            if self.allowance is not None and scope.method == "POST":
+                # HTTP/2 may split cookies over several fields
+                cookies = "; ".join(headers.get_all("cookie")) or None
+                limit = max(limit, self.allowance(scope.method, scope.path, cookies) or 0)
             try:
-                body = await self._read_body(headers, protocol)
+                body = await self._read_body(headers, protocol, limit)
             except BodyRefused as exc:
                 body, refused = b"", exc.reason
             if refused is None and self.hot is not None and scope.path in HOT_PATHS and \
                     scope.method in ("GET", "POST"):
                 await self._hot(scope, protocol, peer, client, body)
             else:
-                await self._answer(scope, protocol, peer, client, body, refused=refused)
+                await self._answer(scope, protocol, peer, client, body, refused=refused,
+                                   limit=limit)
         finally:
             self.slots.give(client)
 
@@ -162,20 +175,20 @@ class Front:
 
     # -- the body -----------------------------------------------------------------------------------
 
-    async def _read_body(self, headers: Any, protocol: Any) -> bytes:
+    async def _read_body(self, headers: Any, protocol: Any, limit: int) -> bytes:
         declared = _content_length(headers.get("content-length"))
         chunked = "chunked" in (headers.get("transfer-encoding") or "").lower()
         if declared == 0 or (declared is None and not chunked):
             return b""
-        if declared is not None and declared > self.rules.limit:
+        if declared is not None and declared > limit:
             raise BodyRefused("too_large")  # the app says 413 from the declared length
         parts: list[bytes] = []
         received = 0
         try:
-            async with asyncio.timeout(self.rules.deadline(declared)):
+            async with asyncio.timeout(self.rules.deadline(declared, limit)):
                 async for chunk in protocol:
                     received += len(chunk)
-                    if received > self.rules.limit:
+                    if received > limit:
                         raise BodyRefused("too_large")
                     parts.append(chunk)
         except TimeoutError:
@@ -191,10 +204,13 @@ class Front:
     # -- the app ------------------------------------------------------------------------------------
 
     async def _answer(self, scope: Any, protocol: Any, peer: str, client: str, body: bytes, *,
-                      refused: str | None, raised: Exception | None = None) -> None:
+                      refused: str | None, raised: Exception | None = None,
+                      limit: int | None = None) -> None:
         environ = self._environ(scope, peer, client, body, refused)
         if raised is not None:
             environ[RAISED] = raised
+        if refused is not None and limit is not None:
+            environ[BODY_LIMIT] = limit
         loop = self.loop or asyncio.get_running_loop()
         try:
             status, headers, pieces, rest = await loop.run_in_executor(self.pool, _call, self.app,

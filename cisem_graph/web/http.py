@@ -342,7 +342,8 @@ def respond(parts: tuple[object, ...], produce: Produce, *, vary_on: str = "",
     the cache (a version never changes, so neither does what was rendered from it); otherwise
     ``produce`` makes the body once. ``reply`` then negotiates the encoding (the gzip body is kept
     with the entity). ``Last-Modified`` is when the version was written. ``cache_control``: the
-    settings' policy unless given.
+    settings' policy unless given; an answer no shared cache may keep (``no-store``, ``private``)
+    is not kept in the page cache either, but made again for every request.
     """
     from flask import request
 
@@ -365,6 +366,13 @@ def respond(parts: tuple[object, ...], produce: Produce, *, vary_on: str = "",
         made = produce()
         entity = Entity(made.data(), made.content_type, etag, made.status, vary_on,
                         (*headers, *made.headers), last_modified, cache_control)
-        if made.status == 200:
+        if made.status == 200 and shareable(cache_control):
             pages.put(etag, entity)
     return send(request_reply(entity))
+
+
+def shareable(cache_control: str) -> bool:
+    """Whether a shared cache may keep what carries ``cache_control``: only such answers are kept
+    in the page cache too (it answers anyone who asks for the same URL)."""
+    directives = {part.strip().split("=")[0].lower() for part in cache_control.split(",")}
+    return "public" in directives and not directives & {"private", "no-store", "no-cache"}

@@ -3,11 +3,17 @@ store kind, and the hostile data root built and served."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 from cdp import Chromium, find_chromium
 from needs import missing
+from oxiserver import free_port
 
 from cisem_graph.config import PROJECT_ROOT, Settings
 from cisem_graph.graph.pipeline import build
@@ -33,6 +39,55 @@ def site(live_server, live_store_env):
     """The live server the browser reads, once per store kind."""
     with live_server(CISEM_WORKERS="1", CISEM_THREADS="4", **live_store_env) as (_, url):
         yield url
+
+
+VARNISHD = shutil.which("varnishd") or shutil.which("varnishd", path="/usr/sbin")
+VCL = PROJECT_ROOT / "deploy" / "varnish.vcl"
+
+
+@pytest.fixture
+def varnish(tmp_path):
+    """``start(backend_port) -> url``: varnishd with the recipe's VCL before a server on that
+    port, on a free loopback port, its own work folder; stopped when the test ends."""
+    if VARNISHD is None:
+        missing("varnishd not found: apt-get install varnish (.ci/run does)")
+    procs: list[subprocess.Popen] = []
+
+    def start(backend_port: int) -> str:
+        vcl = tmp_path / "cisem.vcl"
+        vcl.write_text(VCL.read_text().replace('.port = "5000";', f'.port = "{backend_port}";'))
+        port = free_port()
+        # -j none: no jail (the work folder is the test's own); no management port
+        proc = subprocess.Popen([VARNISHD, "-F", "-j", "none", "-a", f"127.0.0.1:{port}",
+                                 "-T", "none", "-f", str(vcl), "-n", str(tmp_path / "varnish"),
+                                 "-s", "malloc,32m"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        procs.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/health", timeout=30) as answer:
+                    answer.read()
+                return url
+            except urllib.error.HTTPError as answered:  # Varnish answers, with no backend yet
+                answered.close()
+                return url
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail("varnishd exited: " + proc.stderr.read().decode(errors="replace"))
+                assert time.monotonic() < deadline, "varnishd did not answer within 30 s"
+                time.sleep(0.1)
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+        proc.stderr.close()
 
 
 HOSTILE_ROOT = Path(__file__).resolve().parent.parent / "data" / "hostile"

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,15 +14,12 @@ from email.message import Message
 
 import pytest
 from click.testing import CliRunner
-from needs import missing
 from oxiserver import free_port
 
 from cisem_graph.cli import cli
-from cisem_graph.config import PROJECT_ROOT, Settings
+from cisem_graph.config import Settings
 from cisem_graph.graph.pipeline import build
 
-VARNISHD = shutil.which("varnishd") or shutil.which("varnishd", path="/usr/sbin")
-VCL = PROJECT_ROOT / "deploy" / "varnish.vcl"
 TOKEN = "cache-front-token-0123456789"
 REMOVED = "lafedelta-2017-09-19.ttl"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -40,47 +35,6 @@ def get(url: str, **headers: str) -> tuple[int, Message, bytes]:
     except urllib.error.HTTPError as exc:
         with exc:
             return exc.code, exc.headers, exc.read()
-
-
-@pytest.fixture
-def varnish(tmp_path):
-    """``start(backend_port) -> url``: varnishd with the recipe's VCL before a server on that
-    port, on a free loopback port, its own work folder; stopped when the test ends."""
-    if VARNISHD is None:
-        missing("varnishd not found: apt-get install varnish (.ci/run does)")
-    procs: list[subprocess.Popen] = []
-
-    def start(backend_port: int) -> str:
-        vcl = tmp_path / "cisem.vcl"
-        vcl.write_text(VCL.read_text().replace('.port = "5000";', f'.port = "{backend_port}";'))
-        port = free_port()
-        # -j none: no jail (the work folder is the test's own); no management port
-        proc = subprocess.Popen([VARNISHD, "-F", "-j", "none", "-a", f"127.0.0.1:{port}",
-                                 "-T", "none", "-f", str(vcl), "-n", str(tmp_path / "varnish"),
-                                 "-s", "malloc,32m"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        procs.append(proc)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                get(url + "/health")
-                return url
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail("varnishd exited: " + proc.stderr.read().decode(errors="replace"))
-                assert time.monotonic() < deadline, "varnishd did not answer within 30 s"
-                time.sleep(0.1)
-
-    yield start
-    for proc in procs:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-        proc.stderr.close()
 
 
 def count_of(body: bytes) -> int:

@@ -68,6 +68,7 @@ def test_a_body_deadline_grows_with_its_size():
     assert rules.deadline(0) == 10.0
     assert rules.deadline(500) == 15.0
     assert rules.deadline(None) == 20.0  # chunked: the most it may send
+    assert rules.deadline(None, 5000) == 60.0  # a request allowed more (a signed-in upload)
 
 
 def test_client_slots_cap_each_client_alone():
