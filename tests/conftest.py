@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -237,7 +238,10 @@ def live_server(dist_dir):
         cmd = [sys.executable, "-m", "cisem_graph", "serve", "--port", str(port)]
         # The server's log goes to a file, not a pipe nobody drains (a full pipe blocks it).
         with tempfile.TemporaryFile() as log:
-            proc = subprocess.Popen(cmd, env=environ, stdout=subprocess.DEVNULL, stderr=log)
+            # a session of its own: stopping it stops its workers too, even when the main
+            # process has to be killed (its workers would otherwise outlive the test)
+            proc = subprocess.Popen(cmd, env=environ, stdout=subprocess.DEVNULL, stderr=log,
+                                    start_new_session=True)
 
             def fail(why: str) -> None:
                 log.seek(0)
@@ -260,11 +264,23 @@ def live_server(dist_dir):
                         time.sleep(0.2)
                 yield proc, url
             finally:
-                proc.terminate()
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(10)
+                stop_session(proc)
 
     return start
+
+
+def stop_session(proc: subprocess.Popen, grace: float = 10) -> None:
+    """SIGTERM to the process's whole session, then SIGKILL to whatever is left of it."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # workers that outlived their main process
+    except ProcessLookupError:
+        pass
+    proc.wait(grace)
