@@ -8,12 +8,10 @@ titles as ``rdfs:label``.
 
 from __future__ import annotations
 
-import json
-
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, VOID, XSD
 
-from ..formats import RESULT_FORMATS, by_name
+from ..formats import RESULT_FORMATS
 from ..namespaces import SD, bind_prefixes, dataset_iri
 from ..queries import load_queries
 from ..store.base import Store
@@ -33,9 +31,7 @@ def named_graph_sizes(store: Store) -> list[tuple[str, int]]:
 
 
 def _sizes(store: Store) -> list[tuple[str, int]]:
-    answer = store.execute(store.prepare(GRAPH_SIZES), by_name("json"))
-    rows = json.loads(answer.body)["results"]["bindings"]
-    return [(row["g"]["value"], int(row["n"]["value"])) for row in rows]
+    return [(str(row["g"]), int(row["n"])) for row in store.select(GRAPH_SIZES)]
 
 
 def service_description() -> Graph:

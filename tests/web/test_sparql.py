@@ -7,9 +7,12 @@ import io
 import json
 
 import pytest
+from data_files import graphs_of_files
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import VOID
 from rdflib.query import Result
 
+from cisem_graph.config import PROJECT_ROOT
 from cisem_graph.namespaces import SD
 
 BASE = "https://w3id.org/cisem/"
@@ -194,6 +197,17 @@ def test_service_description_for_machines(client):
     assert (service, SD.feature, SD.UnionDefaultGraph) in graph
     names = {str(n) for n in graph.objects(None, SD.name)}
     assert f"{BASE}graph/ontology" in names and len(names) > 2
+
+
+def test_service_description_counts_each_graph_as_its_file_holds(client):
+    """The sizes come from the store's typed rows; the expected ones from the files themselves."""
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=response.data, format="turtle")
+    sizes = {str(graph.value(node, SD.name)): int(graph.value(graph.value(node, SD.graph),
+                                                                VOID.triples))
+             for node in graph.subjects(SD.name, None)}
+    files = graphs_of_files(PROJECT_ROOT)
+    assert {name: sizes.get(name) for name in files} == {name: len(g) for name, g in files.items()}
 
 
 def test_a_browser_gets_a_query_form_and_an_html_table(client):
