@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from ..processes import alive
 from .files import now_iso, read_json, write_json
 
 log = logging.getLogger("cisem_graph.staff")
@@ -50,7 +51,7 @@ def read(path: Path) -> dict | None:
     state = read_json(path)
     if not isinstance(state, dict):
         return None
-    if state.get("state") == RUNNING and not _alive(state.get("pid")):
+    if state.get("state") == RUNNING and not alive(state.get("pid")):
         state = {**state, "state": INTERRUPTED}
     return state
 
@@ -59,14 +60,3 @@ def running(path: Path) -> bool:
     state = read(path)
     return state is not None and state["state"] == RUNNING
 
-
-def _alive(pid: object) -> bool:
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

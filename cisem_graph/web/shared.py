@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..processes import alive as process_alive
+
 MAGIC = b"CISEMSH2"
 HEADER = 64
 #: worker regions: more than any sensible worker count, respawns included (a region is reused)
@@ -84,7 +86,7 @@ class Segment:
                 if owner == pid:
                     chosen = slot
                     break
-                if chosen is None and (owner == 0 or not _alive(owner)):
+                if chosen is None and (owner == 0 or not process_alive(owner)):
                     chosen = slot
             if chosen is None:  # more live workers than regions: share the last one
                 chosen = WORKER_SLOTS - 1
@@ -154,7 +156,7 @@ class WorkerRegion:
 
     @property
     def alive(self) -> bool:
-        return _alive(self.pid)
+        return process_alive(self.pid)
 
     @property
     def version(self) -> str:
@@ -166,14 +168,3 @@ class WorkerRegion:
         raw = value.encode("ascii", "replace")[:16].ljust(16, b"\0")
         self.segment.buffer[self._head + 8:self._head + 24] = raw
 
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
