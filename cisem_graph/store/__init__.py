@@ -7,7 +7,7 @@ from ..errors import ConfigError
 from ..graph.version import DatasetVersion, open_current
 from .base import Answer, PreparedQuery, Store
 
-__all__ = ["Answer", "PreparedQuery", "Store", "open_store"]
+__all__ = ["Answer", "PreparedQuery", "Store", "open_store", "published"]
 
 
 def open_store(settings: Settings, version: DatasetVersion | None = None) -> Store:
@@ -31,6 +31,12 @@ def open_store(settings: Settings, version: DatasetVersion | None = None) -> Sto
         from .remote import RemoteStore
 
         store = RemoteStore.for_version(settings.store_query_url, version, settings)
+    return published(store)
+
+
+def published(store: Store) -> Store:
+    """``store``, refused (``ConfigError``, and closed) when it holds another version than the
+    one it is to serve."""
     try:
         store.check_published()
     except ConfigError:

@@ -20,6 +20,7 @@ from oxiserver import Oxigraph, backup, free_port, snapshot
 from cisem_graph.errors import ConfigError, StoreUnavailable
 from cisem_graph.formats import by_name
 from cisem_graph.push import StoreEndpoints, push
+from cisem_graph.store import published
 from cisem_graph.store.replicas import DOWN, OK, OTHER_VERSION, SLOW, ReplicatedStore
 
 pytestmark = pytest.mark.usefixtures("oxigraph_cli")
@@ -67,13 +68,7 @@ def test_a_backup_without_optimize_misses_the_push_just_made(built, settings, tm
 
 
 def store_over(urls, built, settings, **changes) -> ReplicatedStore:
-    store = ReplicatedStore(urls, built[0], settings.replace(**changes))
-    try:
-        store.check_published()
-    except ConfigError:
-        store.close()
-        raise
-    return store
+    return published(ReplicatedStore(urls, built[0], settings.replace(**changes)))
 
 
 def count(store) -> int:
