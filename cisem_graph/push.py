@@ -231,7 +231,12 @@ def read_publication(endpoints: StoreEndpoints, timeout: float) -> Publication |
 
 
 def push(version: DatasetVersion, endpoints: StoreEndpoints, settings: Settings) -> PushReport:
-    """Publish ``version`` in the store all or nothing (see the module docstring)."""
+    """Publish ``version`` in the store all or nothing (see the module docstring); into a
+    Virtuoso, as ``push_virtuoso`` says."""
+    from . import push_virtuoso  # its steps are built on this module's
+
+    if push_virtuoso.is_virtuoso(endpoints, settings.push_timeout):
+        return push_virtuoso.push(version, endpoints, settings)
     client = _Client(endpoints, settings.push_timeout)
     graphs, merged = _graphs(version)
     expected = {graph: len(statements) for graph, statements in graphs.items()}

@@ -140,10 +140,41 @@ class Virtuoso(StoreProcess):
             raise RuntimeError(f"Virtuoso could not load {name}: {failed[:1500]}")
         path.unlink()
 
+    def quads(self) -> str:
+        """Every graph but Virtuoso's own, as N-Quads (``oxiserver.Oxigraph.quads``' twin),
+        read back from SPARQL JSON results term by term (blank nodes keep Virtuoso's ids)."""
+        import json
+
+        from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, serialize
+
+        def term(value: dict):
+            if value["type"] == "uri":
+                return NamedNode(value["value"])
+            if value["type"] == "bnode":
+                return BlankNode(value["value"].removeprefix("nodeID://"))
+            datatype = value.get("datatype")
+            return Literal(value["value"], language=value.get("xml:lang"),
+                           datatype=NamedNode(datatype) if datatype else None)
+
+        request = urllib.request.Request(self.url, data=urllib.parse.urlencode({"query": (
+            "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+            + self.OWN_GRAPHS + " }")}).encode(),
+            headers={"Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            rows = json.load(response)["results"]["bindings"]
+        quads = [Quad(term(r["s"]), term(r["p"]), term(r["o"]), term(r["g"])) for r in rows]
+        return serialize(quads, format=RdfFormat.N_QUADS).decode()
+
+    #: a FILTER leaving out the graphs Virtuoso holds in a new database (its schemas and
+    #: service description)
+    OWN_GRAPHS = ("FILTER(!STRSTARTS(STR(?g), 'http://www.openlinksw.com/') "
+                  "&& !STRSTARTS(STR(?g), 'http://localhost') "
+                  "&& !STRSTARTS(STR(?g), 'http://localuriqaserver/') "
+                  "&& ?g != <http://www.w3.org/ns/ldp#>)")
+
     def graph_counts(self) -> dict[str, int]:
         rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                           "FILTER(!STRSTARTS(STR(?g), 'http://www.openlinksw.com/') "
-                           "&& !STRSTARTS(STR(?g), 'http://localhost')) } GROUP BY ?g")
+                           + self.OWN_GRAPHS + " } GROUP BY ?g")
         return {row["g"]: int(row["n"]) for row in rows}
 
 

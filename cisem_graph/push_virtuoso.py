@@ -1,0 +1,159 @@
+"""Push a built dataset version into OpenLink Virtuoso (7.2), all or nothing.
+
+``push.push`` hands over to this module when the store's query endpoint answers with Virtuoso's
+``Server`` header (as the remote store knows a Virtuoso): the steps are ``push``'s, in what
+Virtuoso accepts (measured against Debian's 7.2.5.1, ``tests/test_push_virtuoso.py``):
+
+- uploads: Virtuoso's Graph Store endpoint takes one graph a request (``?graph=``, N-Triples);
+  N-Quads or TriG for the whole dataset are answered 200 or 500 and store nothing. So each named
+  graph is POSTed on its own (a document: its blank nodes are one node wherever they appear in
+  it), and the merge is made in the store, ``ADD`` of each uploaded graph: the merge's blank nodes
+  are the graphs' own. (A blank node shared by two graphs of the dump becomes two nodes, one per
+  upload: the merge's count differs from the dump's and the push stops before its switch.)
+- the switch: Virtuoso applies the operations of one update request one after the other and
+  keeps those done before a failing one (a ``MOVE`` and then an operation failing at run time:
+  the ``MOVE`` stays). One operation is one transaction: a failing ``DELETE … INSERT … WHERE``
+  changes nothing. So the switch is one operation: its ``WHERE`` is the union of the published
+  graphs to replace or drop (deleted) and of the staged graphs, the new publication record among
+  them (deleted, and inserted under their published names); Virtuoso deletes before it inserts,
+  so a triple of both versions stays.
+
+Staging names, counts checked before the switch, the first push under the graphs' own names, the
+merge named for its version, the version before's merge kept one push longer, the same version
+twice writing nothing: as ``push``.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from .config import Settings
+from .errors import PushFailed, StoreUnavailable
+from .graph.version import DatasetVersion
+from .progress import bar
+from .push import PushReport, StoreEndpoints, _Client, _counts, _drop_staging, _graphs, _iris
+from .store import virtuoso
+from .store.remote import PUBLICATION, STAGING_PREFIX, Publication, basic_authorization, merge_graph
+
+__all__ = ["is_virtuoso", "push"]
+
+
+def is_virtuoso(endpoints: StoreEndpoints, timeout: float) -> bool:
+    """Whether the store's query endpoint answers as a Virtuoso (its ``Server`` header, whatever
+    the status; a store that cannot be reached is not one: the push then says why)."""
+    url = endpoints.query + "?" + urllib.parse.urlencode({"query": "ASK {}"})
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return virtuoso.is_virtuoso(response.headers.get("Server"))
+    except urllib.error.HTTPError as exc:
+        return virtuoso.is_virtuoso(exc.headers.get("Server"))
+    except (OSError, ValueError):
+        return False
+
+
+class _Virtuoso(_Client):
+    def update(self, update: str) -> None:
+        """One update request (form POST, as SPARQLWrapper sends it), Virtuoso's own words on an
+        error (its SQL state and message: SPARQLWrapper keeps only the status)."""
+        request = urllib.request.Request(
+            self.endpoints.update, data=urllib.parse.urlencode({"update": update}).encode(),
+            method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self._send(request, "update")
+
+    def post_graph(self, graph: str, ntriples: bytes) -> None:
+        """Add ``ntriples`` (one document) to ``graph`` (Graph Store endpoint, ``?graph=``; a PUT
+        never comes back from Virtuoso 7.2.5)."""
+        url = self.endpoints.gsp + "?" + urllib.parse.urlencode({"graph": graph})
+        request = urllib.request.Request(url, data=ntriples, method="POST",
+                                         headers={"Content-Type": "application/n-triples"})
+        self._send(request, "upload")
+
+    def _send(self, request: urllib.request.Request, what: str) -> None:
+        authorization = basic_authorization(self.endpoints.user, self.endpoints.password)
+        if authorization:
+            request.add_header("Authorization", authorization)
+        self._call(what, lambda: urllib.request.urlopen(request, timeout=self.timeout).read())
+
+
+def _document(statements: list[str]) -> bytes:
+    return "".join(f"{statement} .\n" for statement in statements).encode()
+
+
+def push(version: DatasetVersion, endpoints: StoreEndpoints, settings: Settings) -> PushReport:
+    """Publish ``version`` in a Virtuoso all or nothing (see the module docstring)."""
+    client = _Virtuoso(endpoints, settings.push_timeout)
+    graphs, merged = _graphs(version)
+    expected = {graph: len(statements) for graph, statements in graphs.items()}
+    merge = merge_graph(version.version)
+    expected_all = {**expected, merge: merged}
+    previous = Publication.from_rows(client.select(Publication.QUERY))
+    if previous is not None and previous.version == version.version \
+            and set(previous.graphs) == set(expected) \
+            and _counts(client, list(expected_all)) == expected_all:
+        return PushReport(version.version, expected_all, changed=False)
+
+    _drop_staging(client, previous)
+    prefix = f"{STAGING_PREFIX}{version.version}:"
+    direct = previous is None  # nothing published: nobody reads what is written (see ``push``)
+    targets = {graph: graph if direct else f"{prefix}{n}" for n, graph in enumerate(graphs)}
+    existing = (previous.merge, previous.previous_merge) if previous is not None else ()
+    merge_target = f"{prefix}merge" if merge in existing else merge
+    written = [*(targets.values() if direct else ()), *([merge] if merge_target == merge else [])]
+    if direct:  # a record nobody could read, from an earlier push: the new one is written alone
+        written.append(PUBLICATION)
+    kept = previous.merge if previous is not None and previous.merge != merge else None
+    record = Publication(version.version, tuple(graphs), merge, kept).statements()
+    try:
+        if written:
+            client.update(" ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in written))
+        with bar(sum(expected.values()), "push: uploading graphs", unit="triple") as progress:
+            for graph, statements in graphs.items():
+                client.post_graph(targets[graph], _document(statements))
+                progress.update(len(statements))
+        # one operation a graph: each its own transaction, none of them large
+        client.update(" ;\n".join(f"ADD <{target}> TO <{merge_target}>"
+                                  for target in targets.values()))
+        wanted = {targets[g]: n for g, n in expected.items()} | {merge_target: merged}
+        if not direct:
+            wanted[f"{prefix}record"] = len(record)
+            client.post_graph(f"{prefix}record", _document(record))
+        found = _counts(client, list(wanted))
+        wrong = [f"{name}: {found.get(name, 0)} triples, {n} expected"
+                 for name, n in wanted.items() if found.get(name, 0) != n]
+        if wrong:
+            raise PushFailed("The store does not hold what was uploaded, so nothing was switched: "
+                             + "; ".join(wrong))
+        dropped = tuple(sorted(set(previous.graphs if previous else ()) - set(expected)))
+        if direct:  # the record, written last, says a version is there
+            client.post_graph(PUBLICATION, _document(record))
+        else:
+            client.update(_switch(previous, merge, kept, dropped, {
+                **{target: graph for graph, target in targets.items()},
+                **({merge_target: merge} if merge_target != merge else {}),
+                f"{prefix}record": PUBLICATION}))
+    except BaseException:
+        try:
+            _drop_staging(client, previous)
+            if direct:  # what this push wrote under published names, none of it published yet
+                client.update(" ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in written))
+        except StoreUnavailable:
+            pass  # the store is gone: the next push drops what is left
+        raise
+    return PushReport(version.version, expected_all, changed=True, dropped=dropped)
+
+
+def _switch(previous: Publication, merge: str, kept: str | None, dropped: tuple[str, ...],
+            staged: dict[str, str]) -> str:
+    """The one operation that publishes the staged graphs (``staged``: staged name -> published
+    name, the record's among them): the graphs they replace, the dropped ones and the merge no
+    longer kept deleted, each staged graph's triples moved under its published name."""
+    old = [*staged.values(), *dropped]
+    if previous.previous_merge not in (None, merge, kept):
+        old.append(previous.previous_merge)
+    pairs = " ".join(f"(<{source}> <{target}>)" for source, target in staged.items())
+    return ("DELETE { GRAPH ?old { ?s ?p ?o } } INSERT { GRAPH ?new { ?s ?p ?o } } WHERE {\n"
+            f"  {{ VALUES ?old {{ {_iris(old)} }} GRAPH ?old {{ ?s ?p ?o }} }}\n"
+            f"  UNION {{ VALUES (?old ?new) {{ {pairs} }} GRAPH ?old {{ ?s ?p ?o }} }}\n}}")
