@@ -75,7 +75,23 @@ class _Virtuoso(_Client):
         authorization = basic_authorization(self.endpoints.user, self.endpoints.password)
         if authorization:
             request.add_header("Authorization", authorization)
-        self._call(what, lambda: urllib.request.urlopen(request, timeout=self.timeout).read())
+        try:
+            self._call(what, lambda: urllib.request.urlopen(request, timeout=self.timeout).read())
+        except StoreUnavailable as exc:
+            code = next((code for code in _LIMITS if code in exc.message), None)
+            if code is None:
+                raise
+            raise StoreUnavailable(f"Virtuoso refused the {what} ({code}): {_LIMITS[code]}.") \
+                from None
+
+
+#: Virtuoso's errors for an update larger or longer than its settings allow, and what to raise
+_LIMITS = {
+    "SR325": "one transaction larger than its TransactionAfterImageLimit: raise it in the "
+             "[Parameters] of virtuoso.ini, as the README's recipe says",
+    "SR171": "a transaction longer than its MaxQueryExecutionTime: raise it in the [SPARQL] "
+             "section of virtuoso.ini, as the README's recipe says",
+}
 
 
 def _document(statements: list[str]) -> bytes:

@@ -163,6 +163,23 @@ def test_a_switch_that_fails_switches_nothing(virtuoso, built, second, pushing, 
     assert record(virtuoso).version == built[0].version and not leftovers(virtuoso)
 
 
+def test_a_switch_larger_than_virtuoso_allows_names_the_setting(tmp_path, built, second,
+                                                                 pushing):
+    """Virtuoso's TransactionAfterImageLimit (here 100 kB: each of the shipped data's uploads
+    fits, its switch does not; 60 kB refuses an upload) aborts the switch: the error names the
+    setting, and nothing was switched."""
+    server = Virtuoso(tmp_path / "virtuoso", after_image=100_000).start()
+    try:
+        push(built[0], endpoints(server), pushing)
+        before = published(server)
+        with pytest.raises(StoreUnavailable, match=r"refused the update \(SR325\): one "
+                           "transaction larger than its TransactionAfterImageLimit"):
+            push(second, endpoints(server), pushing)
+        assert published(server) == before and record(server).version == built[0].version
+    finally:
+        server.kill()
+
+
 def test_first_push_refused_half_way_leaves_the_store_empty(virtuoso, built, pushing,
                                                             monkeypatch):
     """Into a store with nothing published the graphs go under their own names; the store refusing

@@ -24,6 +24,9 @@ VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt")
 MISSING = ("Virtuoso not found (virtuoso-t, isql-vt): apt-get install virtuoso-opensource "
            "(.ci/run does)")
+#: the bytes a transaction may change (``TransactionAfterImageLimit``; Virtuoso's default, 50 MB,
+#: aborts the switch of a push of 1M triples: SR325): as the README's recipe says
+AFTER_IMAGE = 1_500_000_000
 #: Debian's folder of the server's own pages (the ini must name one)
 VSP = "/var/lib/virtuoso-opensource-7/vsp"
 
@@ -45,6 +48,7 @@ NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
 ThreadsPerQuery = 2
 CheckpointInterval = 60
+TransactionAfterImageLimit = {after_image}
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = {vsp}
@@ -64,7 +68,7 @@ class Virtuoso(StoreProcess):
     stop_wait = 30  # a checkpoint on the way out
 
     def __init__(self, folder: Path, *, query_timeout: float = 10.0, result_limit: int = 100_000,
-                 buffers: int = 20_000) -> None:
+                 buffers: int = 20_000, after_image: int = AFTER_IMAGE) -> None:
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.sql_port, self.http_port = free_port(), free_port()
@@ -77,6 +81,7 @@ class Virtuoso(StoreProcess):
         self.gsp_url = f"{self.base}/cisem-store"
         self.user, self.password = "dba", "dba"
         self.query_timeout, self.result_limit, self.buffers = query_timeout, result_limit, buffers
+        self.after_image = after_image
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -89,7 +94,8 @@ class Virtuoso(StoreProcess):
         self.ini.write_text(INI.format(
             db=db, folder=self.folder, sql_port=self.sql_port, http_port=self.http_port, vsp=VSP,
             buffers=self.buffers, dirty=self.buffers * 3 // 4,
-            max_rows=self.result_limit + 1, max_seconds=math.ceil(self.query_timeout)))
+            max_rows=self.result_limit + 1, max_seconds=math.ceil(self.query_timeout),
+            after_image=self.after_image))
         self.proc = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(self.ini)],
                                      cwd=self.folder, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
