@@ -17,6 +17,10 @@ Virtuoso accepts (measured against Debian's 7.2.5.1, ``tests/test_push_virtuoso.
   graphs to replace or drop (deleted) and of the staged graphs, the new publication record among
   them (deleted, and inserted under their published names); Virtuoso deletes before it inserts,
   so a triple of both versions stays.
+- limits: Virtuoso aborts a transaction larger than ``TransactionAfterImageLimit`` (its default,
+  50 MB, is passed by the switch of a million triples) or longer than ``MaxQueryExecutionTime``
+  (updates too): the error names the setting, and nothing is switched. A ``PUT`` to the Graph
+  Store endpoint never comes back from 7.2.5: uploads are POSTs into emptied graphs.
 
 Staging names, counts checked before the switch, the first push under the graphs' own names, the
 merge named for its version, the version before's merge kept one push longer, the same version
@@ -40,11 +44,23 @@ from .store.remote import PUBLICATION, STAGING_PREFIX, Publication, basic_author
 __all__ = ["is_virtuoso", "push"]
 
 
+def _request(url: str, endpoints: StoreEndpoints, content_type: str | None = None,
+             data: bytes | None = None) -> urllib.request.Request:
+    """A request to one of the store's endpoints, with its credentials."""
+    request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
+    if content_type:
+        request.add_header("Content-Type", content_type)
+    authorization = basic_authorization(endpoints.user, endpoints.password)
+    if authorization:
+        request.add_header("Authorization", authorization)
+    return request
+
+
 def is_virtuoso(endpoints: StoreEndpoints, timeout: float) -> bool:
     """Whether the store's query endpoint answers as a Virtuoso (its ``Server`` header, whatever
     the status; a store that cannot be reached is not one: the push then says why)."""
-    url = endpoints.query + "?" + urllib.parse.urlencode({"query": "ASK {}"})
-    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    request = _request(endpoints.query + "?" + urllib.parse.urlencode({"query": "ASK {}"}),
+                       endpoints)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return virtuoso.is_virtuoso(response.headers.get("Server"))
@@ -58,23 +74,17 @@ class _Virtuoso(_Client):
     def update(self, update: str) -> None:
         """One update request (form POST, as SPARQLWrapper sends it), Virtuoso's own words on an
         error (its SQL state and message: SPARQLWrapper keeps only the status)."""
-        request = urllib.request.Request(
-            self.endpoints.update, data=urllib.parse.urlencode({"update": update}).encode(),
-            method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"})
-        self._send(request, "update")
+        self._send(_request(self.endpoints.update, self.endpoints,
+                            "application/x-www-form-urlencoded",
+                            urllib.parse.urlencode({"update": update}).encode()), "update")
 
     def post_graph(self, graph: str, ntriples: bytes) -> None:
         """Add ``ntriples`` (one document) to ``graph`` (Graph Store endpoint, ``?graph=``; a PUT
         never comes back from Virtuoso 7.2.5)."""
         url = self.endpoints.gsp + "?" + urllib.parse.urlencode({"graph": graph})
-        request = urllib.request.Request(url, data=ntriples, method="POST",
-                                         headers={"Content-Type": "application/n-triples"})
-        self._send(request, "upload")
+        self._send(_request(url, self.endpoints, "application/n-triples", ntriples), "upload")
 
     def _send(self, request: urllib.request.Request, what: str) -> None:
-        authorization = basic_authorization(self.endpoints.user, self.endpoints.password)
-        if authorization:
-            request.add_header("Authorization", authorization)
         try:
             self._call(what, lambda: urllib.request.urlopen(request, timeout=self.timeout).read())
         except StoreUnavailable as exc:
