@@ -2,12 +2,18 @@
 
     .venv/bin/python bench/stores.py                        # 100k
     .venv/bin/python bench/stores.py --sizes 100k 1m --lookups 300
+    .venv/bin/python bench/stores.py --sizes 1m --push-only --work /tmp/stores   # the pushes only
 
-For each size, ``bench/national.py`` writes a project and the real build makes its version. Then:
+For each size, ``bench/national.py`` writes a project and the real build makes its version
+(``--work``: kept there, and a build found there is reused). Then:
 
-- **loading**: Oxigraph server filled by ``cisem-graph push`` (main's push: up to ``--push-max``;
-  beyond, ``oxigraph load`` of ``push --to-file``'s file, offline), Virtuoso by its bulk loader
-  (``ld_dir`` + ``rdf_loader_run`` of the same file; its push comes with issue 11's new push);
+- **loading**: Oxigraph server filled by ``cisem-graph push`` (up to ``--push-max``; beyond,
+  ``oxigraph load`` of ``push --to-file``'s file, offline); Virtuoso filled by ``cisem-graph
+  push`` into an empty database (``virtuoso_push_s``), then pushed again as another version (the
+  record is made to name another one first: every graph staged, counted and switched,
+  ``virtuoso_repush_s``), and, in a database of its own, by its bulk loader (``ld_dir`` +
+  ``rdf_loader_run`` of the same publication: the baseline, ``virtuoso_loader_s``); the pushed
+  Virtuoso's time-out is ``push_timeout``, as a store receiving a large push needs;
 - **lookups** (one resource's triples, SPARQL JSON), for each engine, interleaved: the store asked
   *directly* (a kept-alive ``http.client`` POST of the very form our remote store sends: the
   query and the published graphs), our remote store in-process (``RemoteStore.execute``:
@@ -29,6 +35,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -48,11 +55,13 @@ from servers import Running, ServerSpec  # noqa: E402
 from virtuososerver import Virtuoso  # noqa: E402
 
 from cisem_graph.config import Settings  # noqa: E402
+from cisem_graph.errors import LoadError  # noqa: E402
 from cisem_graph.formats import by_name  # noqa: E402
 from cisem_graph.graph.pipeline import build  # noqa: E402
+from cisem_graph.graph.version import open_current  # noqa: E402
 from cisem_graph.push import StoreEndpoints, offline_nquads, push  # noqa: E402
 from cisem_graph.queries import load_queries  # noqa: E402
-from cisem_graph.store.remote import RemoteStore  # noqa: E402
+from cisem_graph.store.remote import PUBLICATION, RemoteStore  # noqa: E402
 
 RESULTS = HERE / "results"
 ACCEPT = "application/sparql-results+json"
@@ -176,15 +185,63 @@ def timed(call) -> float:
     return round(time.perf_counter() - started, 2)
 
 
-def one_size(size: str, args, work: Path) -> dict:
-    out: dict = {"size": size}
+def built(size: str, work: Path) -> tuple:
+    """The national project of ``size`` in ``work`` and its built version (a build already in
+    ``work``, from an earlier run with the same ``--work``, is reused): (info, settings, version,
+    build seconds or None)."""
     project = work / f"national-{size}"
     info = national.generate(project, national.parse_size(size))
     settings = Settings(root=project, dist_dir=work / f"dist-{size}")
+    try:
+        return info, settings, open_current(settings.dist_dir), None
+    except LoadError:
+        pass
     log(f"[{size}] building {info.triples:,} data triples …")
     started = time.perf_counter()
     version, _ = build(settings)
-    out.update(triples=version.triples, build_s=round(time.perf_counter() - started, 1))
+    return info, settings, version, round(time.perf_counter() - started, 1)
+
+
+def virtuoso_push(version, settings: Settings, publish: Path, work: Path, size: str,
+                  args) -> tuple[Virtuoso, dict]:
+    """Virtuoso filled by ``cisem-graph push`` (into an empty database: the graphs under their
+    own names), pushed again as another version (every graph staged, counted and switched: the
+    record is made to name another version first), and, in a database of its own, by its bulk
+    loader (the baseline, same file); the pushed Virtuoso is returned, serving the version."""
+    out: dict = {}
+    log(f"[{size}] Virtuoso: bulk loader …")
+    loaded = Virtuoso(work / f"virtuoso-loader-{size}", buffers=args.virtuoso_buffers,
+                      query_timeout=settings.push_timeout).start()
+    try:
+        out["virtuoso_loader_s"] = timed(lambda: loaded.load(publish.read_bytes(), "publish.nq"))
+    finally:
+        loaded.stop()
+    log(f"[{size}] Virtuoso: push …")
+    # Virtuoso's time-out (MaxQueryExecutionTime) also bounds the push's counts and switch: the
+    # store's time-out for a push is push_timeout, as the README says
+    virt = Virtuoso(work / f"virtuoso-{size}", buffers=args.virtuoso_buffers,
+                    query_timeout=settings.push_timeout).start()
+    endpoints = StoreEndpoints(virt.url, virt.update_url, virt.gsp_url, virt.user, virt.password)
+    try:
+        out["virtuoso_push_s"] = timed(lambda: push(version, endpoints, settings))
+        log(f"[{size}] Virtuoso: pushed in {out['virtuoso_push_s']} s; pushing again …")
+        virt.isql("SPARQL DELETE { GRAPH ?g { ?g ?p ?v } } INSERT { GRAPH ?g { ?g ?p 'another' } "
+                  f"}} WHERE {{ GRAPH ?g {{ ?g ?p ?v }} FILTER(?g = <{PUBLICATION}> && "
+                  f"?p = <{PUBLICATION}#version>) }};")
+        out["virtuoso_repush_s"] = timed(lambda: push(version, endpoints, settings))
+    except BaseException:
+        virt.stop()
+        raise
+    return virt, out
+
+
+def one_size(size: str, args, work: Path) -> dict:
+    out: dict = {"size": size}
+    for name in ("oxigraph-{}", "oxigraph-{}-copy", "virtuoso-{}", "virtuoso-loader-{}"):
+        shutil.rmtree(work / name.format(size), ignore_errors=True)  # a kept --work's
+    info, settings, version, build_s = built(size, work)
+    project = settings.root
+    out.update(triples=version.triples, build_s=build_s)
     publish = work / f"publish-{size}.nq"
     publish.write_bytes(offline_nquads(version))
 
@@ -199,9 +256,16 @@ def one_size(size: str, args, work: Path) -> dict:
             [OXIGRAPH, "load", "--location", str(oxi.location), "--file", str(publish)],
             check=True, capture_output=True))
         oxi.start()
-    log(f"[{size}] loading Virtuoso …")
-    virt = Virtuoso(work / f"virtuoso-{size}", buffers=args.virtuoso_buffers).start()
-    out["virtuoso_loader_s"] = timed(lambda: virt.load(publish.read_bytes(), "publish.nq"))
+    try:
+        virt, pushed = virtuoso_push(version, settings, publish, work, size, args)
+    except BaseException:
+        oxi.stop()
+        raise
+    out.update(pushed)
+    if args.push_only:
+        virt.stop()
+        oxi.stop()
+        return out
     servers: list[Running] = []
     try:
         engines = {}
@@ -282,10 +346,16 @@ def rps(result: dict) -> dict:
 def report(results: list[dict]) -> str:
     lines = []
     for r in results:
-        lines.append(f"## {r['size']}: {r['triples']:,} triples (build {r['build_s']} s)")
+        built_in = "reused" if r["build_s"] is None else f"{r['build_s']} s"
+        lines.append(f"## {r['size']}: {r['triples']:,} triples (build {built_in})")
         load = (f"push {r['oxigraph_push_s']} s" if "oxigraph_push_s" in r
                 else f"oxigraph load {r['oxigraph_load_s']} s")
-        lines.append(f"loading: Oxigraph {load}; Virtuoso bulk loader {r['virtuoso_loader_s']} s")
+        lines.append(f"loading: Oxigraph {load}; Virtuoso push {r['virtuoso_push_s']} s, pushed "
+                     f"again as another version {r['virtuoso_repush_s']} s, bulk loader "
+                     f"{r['virtuoso_loader_s']} s (push ÷ loader "
+                     f"{r['virtuoso_push_s'] / r['virtuoso_loader_s']:.2f})")
+        if "lookups" not in r:
+            continue
         for engine, stats in r["lookups"].items():
             lines.append(f"lookups, {engine}: direct p50 {stats['direct']['p50']} ms; adapter "
                          f"{stats['adapter']['p50']} ms (+{stats['adapter']['overhead_p50_ms']}); "
@@ -310,11 +380,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--virtuoso-buffers", type=int, default=170_000,
                         help="NumberOfBuffers (8 KB pages; 170000: about 1.3 GB)")
+    parser.add_argument("--push-only", action="store_true",
+                        help="only fill the stores (push, loaders): no lookups, queries, replicas")
+    parser.add_argument("--work", type=Path,
+                        help="keep projects, builds and stores here (a build found is reused); "
+                             "default: a temporary folder")
     args = parser.parse_args()
     results = []
-    with tempfile.TemporaryDirectory(prefix="cisem-stores-") as tmp:
+    if args.work is not None:
+        args.work.mkdir(parents=True, exist_ok=True)
         for size in args.sizes:
-            results.append(one_size(size, args, Path(tmp)))
+            results.append(one_size(size, args, args.work))
+    else:
+        with tempfile.TemporaryDirectory(prefix="cisem-stores-") as tmp:
+            for size in args.sizes:
+                results.append(one_size(size, args, Path(tmp)))
     text = report(results)
     print(text)
     RESULTS.mkdir(exist_ok=True)
