@@ -165,8 +165,8 @@ def remote_stores(request, store_kind, built, tmp_path_factory):
         server = servers.get(version.version)
         if server is None:
             folder = tmp_path_factory.mktemp("store")
-            if store_kind == "remote-virtuoso":
-                server = start_with(folder, version, app_settings)
+            if store_kind == "remote-virtuoso":  # pushed: the session's server is loaded
+                server = start_with(folder, version, app_settings, pushed=True)
             else:
                 server = Oxigraph(folder / "db").start()
                 push(version, StoreEndpoints.from_settings(app_settings, server.base),

@@ -184,16 +184,21 @@ class Virtuoso(StoreProcess):
         return {row["g"]: int(row["n"]) for row in rows}
 
 
-def start_with(folder: Path, version, settings) -> Virtuoso:
+def start_with(folder: Path, version, settings, pushed: bool = False) -> Virtuoso:
     """A Virtuoso over a database of its own holding ``version`` as ``push`` publishes it (the
-    named graphs, their merge and the publication record), loaded by Virtuoso's loader; its
-    time-out and row cap from ``settings``."""
-    from cisem_graph.push import offline_nquads
+    named graphs, their merge and the publication record): loaded by Virtuoso's loader (the
+    README's offline recipe), or ``pushed`` with ``cisem-graph push``; its time-out and row cap
+    from ``settings``."""
+    from cisem_graph.push import StoreEndpoints, offline_nquads, push
 
     server = Virtuoso(folder, query_timeout=settings.query_timeout,
                       result_limit=settings.result_limit).start()
     try:
-        server.load(offline_nquads(version))
+        if pushed:
+            push(version, StoreEndpoints(server.url, server.update_url, server.gsp_url,
+                                         server.user, server.password), settings)
+        else:
+            server.load(offline_nquads(version))
     except BaseException:
         server.kill()
         raise
