@@ -66,6 +66,20 @@ def test_the_store_is_told_by_its_server_header(virtuoso, store_server, settings
                                                                       .removesuffix("/query")), 10)
 
 
+def test_a_virtuoso_not_known_as_one_switches_nothing(virtuoso, built, second, pushing,
+                                                     monkeypatch):
+    """Behind a proxy that hides its ``Server`` header, the push takes Virtuoso for a store of
+    quads: its Graph Store endpoint answers the N-Quads 200 and stores nothing, the count check
+    names the graphs that did not arrive, and the version published stays whole."""
+    push(built[0], endpoints(virtuoso), pushing)
+    before = virtuoso.quads()
+    monkeypatch.setattr(push_virtuoso, "is_virtuoso", lambda endpoints, timeout: False)
+    with pytest.raises(PushFailed, match="nothing was switched") as info:
+        push(second, endpoints(virtuoso), pushing)
+    assert f"{STAGING_PREFIX}{second.version}" in info.value.message
+    assert virtuoso.quads() == before and record(virtuoso).version == built[0].version
+
+
 def test_push_publishes_the_data_files_graph_by_graph(virtuoso, built, pushing):
     version = built[0]
     report = push(version, endpoints(virtuoso), pushing)
