@@ -139,7 +139,8 @@ def push(version: DatasetVersion, endpoints: StoreEndpoints, settings: Settings)
             for graph, statements in graphs.items():
                 client.post_graph(targets[graph], _document(statements))
                 progress.update(len(statements))
-        # one operation a graph: each its own transaction, none of them large
+        # one operation a graph, each its own transaction (the merge is read by nobody until
+        # the record names it)
         client.update(" ;\n".join(f"ADD <{target}> TO <{merge_target}>"
                                   for target in targets.values()))
         wanted = {targets[g]: n for g, n in expected.items()} | {merge_target: merged}
