@@ -29,70 +29,71 @@ twice writing nothing: as ``push``.
 
 from __future__ import annotations
 
-import urllib.error
 import urllib.parse
-import urllib.request
 
 from .config import Settings
-from .errors import PushFailed, StoreUnavailable
+from .errors import PushFailed, StoreTimeout, StoreUnavailable
 from .graph.version import DatasetVersion
 from .progress import bar
 from .push import PushReport, StoreEndpoints, _Client, _counts, _drop_staging, _graphs, _iris
 from .store import virtuoso
-from .store.remote import PUBLICATION, STAGING_PREFIX, Publication, basic_authorization, merge_graph
+from .store.client import HttpClient
+from .store.remote import PUBLICATION, STAGING_PREFIX, Publication, merge_graph
 
 __all__ = ["is_virtuoso", "push"]
-
-
-def _request(url: str, endpoints: StoreEndpoints, content_type: str | None = None,
-             data: bytes | None = None) -> urllib.request.Request:
-    """A request to one of the store's endpoints, with its credentials."""
-    request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
-    if content_type:
-        request.add_header("Content-Type", content_type)
-    authorization = basic_authorization(endpoints.user, endpoints.password)
-    if authorization:
-        request.add_header("Authorization", authorization)
-    return request
 
 
 def is_virtuoso(endpoints: StoreEndpoints, timeout: float) -> bool:
     """Whether the store's query endpoint answers as a Virtuoso (its ``Server`` header, whatever
     the status; a store that cannot be reached is not one: the push then says why)."""
-    request = _request(endpoints.query + "?" + urllib.parse.urlencode({"query": "ASK {}"}),
-                       endpoints)
+    client = HttpClient(user=endpoints.user, password=endpoints.password, timeout=timeout)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return virtuoso.is_virtuoso(response.headers.get("Server"))
-    except urllib.error.HTTPError as exc:
-        return virtuoso.is_virtuoso(exc.headers.get("Server"))
-    except (OSError, ValueError):
+        reply = client.request("GET", endpoints.query + "?"
+                               + urllib.parse.urlencode({"query": "ASK {}"}))
+    except (StoreUnavailable, StoreTimeout):
         return False
+    finally:
+        client.close()
+    return virtuoso.is_virtuoso(reply.header("Server"))
 
 
 class _Virtuoso(_Client):
+    """``push``'s client (its queries) with the updates and uploads Virtuoso takes, sent by the one
+    HTTP client (``store.client``), Virtuoso's own words on an error (its SQL state and message:
+    SPARQLWrapper keeps only the status)."""
+
+    def __init__(self, endpoints: StoreEndpoints, timeout: float) -> None:
+        super().__init__(endpoints, timeout)
+        self.http = HttpClient(user=endpoints.user, password=endpoints.password, timeout=timeout,
+                               name="the store")
+
     def update(self, update: str) -> None:
-        """One update request (form POST, as SPARQLWrapper sends it), Virtuoso's own words on an
-        error (its SQL state and message: SPARQLWrapper keeps only the status)."""
-        self._send(_request(self.endpoints.update, self.endpoints,
-                            "application/x-www-form-urlencoded",
-                            urllib.parse.urlencode({"update": update}).encode()), "update")
+        self._send(self.endpoints.update, "application/x-www-form-urlencoded",
+                   urllib.parse.urlencode({"update": update}).encode(), "update")
 
     def post_graph(self, graph: str, ntriples: bytes) -> None:
         """Add ``ntriples`` (one document) to ``graph`` (Graph Store endpoint, ``?graph=``; a PUT
         never comes back from Virtuoso 7.2.5)."""
-        url = self.endpoints.gsp + "?" + urllib.parse.urlencode({"graph": graph})
-        self._send(_request(url, self.endpoints, "application/n-triples", ntriples), "upload")
+        self._send(self.endpoints.gsp + "?" + urllib.parse.urlencode({"graph": graph}),
+                   "application/n-triples", ntriples, "upload")
 
-    def _send(self, request: urllib.request.Request, what: str) -> None:
+    def _send(self, url: str, content_type: str, body: bytes, what: str) -> None:
         try:
-            self._call(what, lambda: urllib.request.urlopen(request, timeout=self.timeout).read())
-        except StoreUnavailable as exc:
-            code = next((code for code in _LIMITS if code in exc.message), None)
-            if code is None:
-                raise
-            raise StoreUnavailable(f"Virtuoso refused the {what} ({code}): {_LIMITS[code]}.") \
-                from None
+            reply = self.http.request("POST", url, body, {"Content-Type": content_type})
+        except StoreTimeout:
+            raise StoreUnavailable(f"The store did not finish the {what} within "
+                                   f"{self.timeout:g} s (push_timeout).") from None
+        if reply.ok:
+            return
+        said = reply.said(500)
+        code = next((code for code in _LIMITS if code in said), None)
+        if code is not None:
+            raise StoreUnavailable(f"Virtuoso refused the {what} ({code}): {_LIMITS[code]}.")
+        raise StoreUnavailable(f"The store refused the {what}: {reply.status} {reply.reason} "
+                               f"{said}".rstrip())
+
+    def close(self) -> None:
+        self.http.close()
 
 
 #: Virtuoso's errors for an update larger or longer than its settings allow, and what to raise
@@ -111,6 +112,13 @@ def _document(statements: list[str]) -> bytes:
 def push(version: DatasetVersion, endpoints: StoreEndpoints, settings: Settings) -> PushReport:
     """Publish ``version`` in a Virtuoso all or nothing (see the module docstring)."""
     client = _Virtuoso(endpoints, settings.push_timeout)
+    try:
+        return _push(client, version)
+    finally:
+        client.close()
+
+
+def _push(client: _Virtuoso, version: DatasetVersion) -> PushReport:
     graphs, merged = _graphs(version)
     expected = {graph: len(statements) for graph, statements in graphs.items()}
     merge = merge_graph(version.version)
