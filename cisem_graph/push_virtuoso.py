@@ -15,7 +15,7 @@ Virtuoso accepts (measured against Debian's 7.2.5.1, ``tests/test_push_virtuoso.
   the ``MOVE`` stays). One operation is one transaction: a failing ``DELETE … INSERT … WHERE``
   changes nothing. So the switch is one operation: its ``WHERE`` is the union of the published
   graphs to replace or drop (deleted) and of the staged graphs, the new publication record among
-  them (deleted, and inserted under their published names); Virtuoso deletes before it inserts,
+  them (inserted under their published names, then dropped); Virtuoso deletes before it inserts,
   so a triple of both versions stays.
 - limits: Virtuoso aborts a transaction larger than ``TransactionAfterImageLimit`` (its default,
   50 MB, is passed by the switch of a million triples) or longer than ``MaxQueryExecutionTime``
@@ -177,6 +177,11 @@ def _push(client: _Virtuoso, version: DatasetVersion) -> PushReport:
         except StoreUnavailable:
             pass  # the store is gone: the next push drops what is left
         raise
+    if not direct:
+        try:  # copied at the switch, read by nobody: the next push drops what is left
+            _drop_staging(client, Publication(version.version, tuple(graphs), merge, kept))
+        except StoreUnavailable:
+            pass
     return PushReport(version.version, expected_all, changed=True, dropped=dropped)
 
 
@@ -184,11 +189,12 @@ def _switch(previous: Publication, merge: str, kept: str | None, dropped: tuple[
             staged: dict[str, str]) -> str:
     """The one operation that publishes the staged graphs (``staged``: staged name -> published
     name, the record's among them): the graphs they replace, the dropped ones and the merge no
-    longer kept deleted, each staged graph's triples moved under its published name."""
+    longer kept deleted, each staged graph's triples copied under its published name (the staged
+    graphs, read by nobody, are dropped after it: a smaller transaction)."""
     old = [*staged.values(), *dropped]
     if previous.previous_merge not in (None, merge, kept):
         old.append(previous.previous_merge)
     pairs = " ".join(f"(<{source}> <{target}>)" for source, target in staged.items())
     return ("DELETE { GRAPH ?old { ?s ?p ?o } } INSERT { GRAPH ?new { ?s ?p ?o } } WHERE {\n"
             f"  {{ VALUES ?old {{ {_iris(old)} }} GRAPH ?old {{ ?s ?p ?o }} }}\n"
-            f"  UNION {{ VALUES (?old ?new) {{ {pairs} }} GRAPH ?old {{ ?s ?p ?o }} }}\n}}")
+            f"  UNION {{ VALUES (?staged ?new) {{ {pairs} }} GRAPH ?staged {{ ?s ?p ?o }} }}\n}}")
