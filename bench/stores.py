@@ -221,7 +221,7 @@ def virtuoso_push(version, settings: Settings, publish: Path, work: Path, size: 
     # store's time-out for a push is push_timeout, as the README says
     virt = Virtuoso(work / f"virtuoso-{size}", buffers=args.virtuoso_buffers,
                     query_timeout=settings.push_timeout).start()
-    endpoints = StoreEndpoints(virt.url, virt.update_url, virt.gsp_url, virt.user, virt.password)
+    endpoints = virt.endpoints()
     try:
         out["virtuoso_push_s"] = timed(lambda: push(version, endpoints, settings))
         log(f"[{size}] Virtuoso: pushed in {out['virtuoso_push_s']} s; pushing again …")

@@ -46,11 +46,6 @@ def second(tmp_path_factory, settings) -> DatasetVersion:
                          lambda data: (data / f"{REMOVED}.ttl").unlink())
 
 
-def endpoints(server: Virtuoso) -> StoreEndpoints:
-    return StoreEndpoints(server.url, server.update_url, server.gsp_url, server.user,
-                          server.password)
-
-
 @pytest.fixture
 def pushing(settings):
     """A push's settings: no request may hang a test."""
@@ -62,9 +57,9 @@ def record(server: Virtuoso) -> Publication | None:
 
 
 def test_the_store_is_told_by_its_server_header(virtuoso, store_server, settings):
-    assert push_virtuoso.is_virtuoso(endpoints(virtuoso), 10)
-    assert not push_virtuoso.is_virtuoso(StoreEndpoints.from_settings(settings, store_server.base
-                                                                      .removesuffix("/query")), 10)
+    assert push_virtuoso.is_virtuoso(virtuoso.endpoints(), 10)
+    assert not push_virtuoso.is_virtuoso(StoreEndpoints.from_settings(settings, store_server.base),
+                                         10)
 
 
 def test_a_virtuoso_not_known_as_one_switches_nothing(virtuoso, built, second, pushing,
@@ -72,18 +67,18 @@ def test_a_virtuoso_not_known_as_one_switches_nothing(virtuoso, built, second, p
     """Behind a proxy that hides its ``Server`` header, the push takes Virtuoso for a store of
     quads: its Graph Store endpoint answers the N-Quads 200 and stores nothing, the count check
     names the graphs that did not arrive, and the version published stays whole."""
-    push(built[0], endpoints(virtuoso), pushing)
+    push(built[0], virtuoso.endpoints(), pushing)
     before = virtuoso.quads()
     monkeypatch.setattr(push_virtuoso, "is_virtuoso", lambda endpoints, timeout: False)
     with pytest.raises(PushFailed, match="nothing was switched") as info:
-        push(second, endpoints(virtuoso), pushing)
+        push(second, virtuoso.endpoints(), pushing)
     assert f"{STAGING_PREFIX}{second.version}" in info.value.message
     assert virtuoso.quads() == before and record(virtuoso).version == built[0].version
 
 
 def test_push_publishes_the_data_files_graph_by_graph(virtuoso, built, pushing):
     version = built[0]
-    report = push(version, endpoints(virtuoso), pushing)
+    report = push(version, virtuoso.endpoints(), pushing)
     assert report.changed and report.version == version.version
     assert_store_holds(virtuoso, expected_graphs(version, PROJECT_ROOT))
     assert not leftovers(virtuoso)
@@ -94,15 +89,15 @@ def test_push_publishes_the_data_files_graph_by_graph(virtuoso, built, pushing):
 
 def test_merge_shares_the_blank_nodes_of_the_named_graphs(virtuoso, built, pushing):
     """The merge is made in the store (ADD), so its blank nodes are the named graphs' own."""
-    push(built[0], endpoints(virtuoso), pushing)
+    push(built[0], virtuoso.endpoints(), pushing)
     assert_merge_shares_blank_nodes(virtuoso, built[0])
 
 
 def test_same_version_twice_writes_nothing(virtuoso, built, pushing):
-    push(built[0], endpoints(virtuoso), pushing)
+    push(built[0], virtuoso.endpoints(), pushing)
     before, nodes = virtuoso.graph_counts(), blank_nodes(virtuoso)
     assert nodes
-    report = push(built[0], endpoints(virtuoso), pushing)
+    report = push(built[0], virtuoso.endpoints(), pushing)
     assert not report.changed
     assert virtuoso.graph_counts() == before and blank_nodes(virtuoso) == nodes
 
@@ -110,9 +105,9 @@ def test_same_version_twice_writes_nothing(virtuoso, built, pushing):
 def test_new_version_replaces_and_drops(virtuoso, built, second, pushing, settings):
     """Every graph staged, counted and switched in one operation; the removed file's graph
     dropped; the first version's merge kept one push longer; then the first version again."""
-    push(built[0], endpoints(virtuoso), pushing)
+    push(built[0], virtuoso.endpoints(), pushing)
     first = expected_graphs(built[0], PROJECT_ROOT)
-    report = push(second, endpoints(virtuoso), pushing)
+    report = push(second, virtuoso.endpoints(), pushing)
     removed = f"{settings.base_iri}graph/{REMOVED}"
     assert report.changed and report.dropped == (removed,)
     expected = expected_graphs(second, second.path.parents[1])
@@ -120,7 +115,7 @@ def test_new_version_replaces_and_drops(virtuoso, built, second, pushing, settin
     first_merge = merge_graph(built[0].version)
     assert_store_holds(virtuoso, {**expected, first_merge: first[first_merge]})
     assert not leftovers(virtuoso) and record(virtuoso).version == second.version
-    push(built[0], endpoints(virtuoso), pushing)  # its merge is still there: staged, replaced
+    push(built[0], virtuoso.endpoints(), pushing)  # its merge is still there: staged, replaced
     second_merge = merge_graph(second.version)
     assert_store_holds(virtuoso, {**first, second_merge: expected[second_merge]})
     assert record(virtuoso) == Publication(
@@ -132,7 +127,7 @@ def test_one_request_is_not_one_transaction_one_operation_is(virtuoso, pushing):
     """Why the switch is one operation: Virtuoso keeps a ``MOVE`` done before an operation that
     fails at run time (division by zero) in the same request, and undoes a failing
     ``DELETE … INSERT … WHERE`` whole."""
-    client = push_virtuoso._Virtuoso(endpoints(virtuoso), 30)
+    client = push_virtuoso._Virtuoso(virtuoso.endpoints(), 30)
     try:
         client.update("INSERT DATA { GRAPH <urn:a> { <urn:s> <urn:p> 1, 2, 3 } "
                       "GRAPH <urn:b> { <urn:s> <urn:p> 4 } }")
@@ -153,7 +148,7 @@ def test_one_request_is_not_one_transaction_one_operation_is(virtuoso, pushing):
 def test_a_switch_that_fails_switches_nothing(virtuoso, built, second, pushing, monkeypatch):
     """The switch fails in the store, at run time (a division by zero on staged triples): the published
     graphs, their blank nodes and the record are the first version's; the staging is dropped."""
-    push(built[0], endpoints(virtuoso), pushing)
+    push(built[0], virtuoso.endpoints(), pushing)
     before, nodes = virtuoso.quads(), blank_nodes(virtuoso)
     real_switch = push_virtuoso._switch
 
@@ -169,7 +164,7 @@ def test_a_switch_that_fails_switches_nothing(virtuoso, built, second, pushing, 
 
     monkeypatch.setattr(push_virtuoso, "_switch", failing_switch)
     with pytest.raises(StoreUnavailable, match="Division by 0"):
-        push(second, endpoints(virtuoso), pushing)
+        push(second, virtuoso.endpoints(), pushing)
     assert virtuoso.quads() == before and blank_nodes(virtuoso) == nodes
     assert record(virtuoso).version == built[0].version and not leftovers(virtuoso)
 
@@ -181,11 +176,11 @@ def test_a_switch_larger_than_virtuoso_allows_names_the_setting(tmp_path, built,
     the switch: the error names the setting, and nothing was switched."""
     server = Virtuoso(tmp_path / "virtuoso", after_image=80_000).start()
     try:
-        push(built[0], endpoints(server), pushing)
+        push(built[0], server.endpoints(), pushing)
         before = published(server)
         with pytest.raises(StoreUnavailable, match=r"refused the update \(SR325\): one "
                            "transaction larger than its TransactionAfterImageLimit"):
-            push(second, endpoints(server), pushing)
+            push(second, server.endpoints(), pushing)
         assert published(server) == before and record(server).version == built[0].version
     finally:
         server.kill()
@@ -204,10 +199,10 @@ def test_first_push_refused_half_way_leaves_the_store_empty(virtuoso, built, pus
 
     monkeypatch.setattr(push_virtuoso._Virtuoso, "post_graph", post_then_garble)
     with pytest.raises(StoreUnavailable, match="refused the upload"):
-        push(built[0], endpoints(virtuoso), pushing)
+        push(built[0], virtuoso.endpoints(), pushing)
     assert virtuoso.graph_counts() == {}
     monkeypatch.undo()
-    push(built[0], endpoints(virtuoso), pushing)
+    push(built[0], virtuoso.endpoints(), pushing)
     assert_store_holds(virtuoso, expected_graphs(built[0], PROJECT_ROOT))
 
 
@@ -215,14 +210,14 @@ def test_count_mismatch_switches_nothing(virtuoso, built, pushing, tmp_path, set
     """A blank node shared by two graphs is one node in the dump but two once uploaded graph by
     graph (a request each, as always into Virtuoso): the merge's count differs, and the push
     stops before its switch."""
-    push(built[0], endpoints(virtuoso), pushing)
+    push(built[0], virtuoso.endpoints(), pushing)
     before = published(virtuoso)
     folder = tmp_path / "shared-bnode"
     folder.mkdir()
     (folder / "cisem.nq").write_text('_:b <urn:p> "x" <urn:g1> .\n_:b <urn:p> "x" <urn:g2> .\n')
     version = DatasetVersion("0123456789abcdef", folder, settings.base_iri, 2)
     with pytest.raises(PushFailed, match="nothing was switched") as info:
-        push(version, endpoints(virtuoso), pushing)
+        push(version, virtuoso.endpoints(), pushing)
     assert f"{merge_graph(version.version)}: 2 triples, 1 expected" in info.value.message
     assert published(virtuoso) == before and not [
         g for g in virtuoso.graph_counts() if g.startswith(STAGING_PREFIX)]
@@ -232,7 +227,7 @@ def test_served_after_push(virtuoso, built, dist_dir, pushing, settings):
     """The server in the ``remote-virtuoso`` kind over what the push wrote: a page and a query."""
     from cisem_graph.web import create_app
 
-    push(built[0], endpoints(virtuoso), pushing)
+    push(built[0], virtuoso.endpoints(), pushing)
     app = create_app(settings.replace(dist_dir=dist_dir, store_query_url=virtuoso.url))
     try:
         client = app.test_client()

@@ -84,6 +84,12 @@ class Virtuoso(StoreProcess):
         self.after_image = after_image
         self.proc: subprocess.Popen | None = None
 
+    def endpoints(self):
+        """What ``push`` is given: the query, update and Graph Store URLs, dba's credentials."""
+        from cisem_graph.push import StoreEndpoints
+
+        return StoreEndpoints(self.url, self.update_url, self.gsp_url, self.user, self.password)
+
     @property
     def ini(self) -> Path:
         return self.folder / "virtuoso.ini"
@@ -189,14 +195,13 @@ def start_with(folder: Path, version, settings, pushed: bool = False) -> Virtuos
     named graphs, their merge and the publication record): loaded by Virtuoso's loader (the
     README's offline recipe), or ``pushed`` with ``cisem-graph push``; its time-out and row cap
     from ``settings``."""
-    from cisem_graph.push import StoreEndpoints, offline_nquads, push
+    from cisem_graph.push import offline_nquads, push
 
     server = Virtuoso(folder, query_timeout=settings.query_timeout,
                       result_limit=settings.result_limit).start()
     try:
         if pushed:
-            push(version, StoreEndpoints(server.url, server.update_url, server.gsp_url,
-                                         server.user, server.password), settings)
+            push(version, server.endpoints(), settings)
         else:
             server.load(offline_nquads(version))
     except BaseException:
