@@ -369,9 +369,10 @@ def test_a_preview_being_built_is_followed(maria, site):
     assert again.status_code == 303 and json.loads((folder / PREVIEW).read_text())["state"] == "running"
 
 
-def test_a_publish_into_virtuoso_switches_nothing_and_says_why(project_copy, fresh_virtuoso):
-    """Virtuoso's Graph Store endpoint takes no N-Quads of a whole dataset (issue 15): the push of a
-    publish fails before the switch, so data/ is rolled back and the version served stays."""
+def test_a_publish_into_virtuoso_pushes_and_serves(project_copy, fresh_virtuoso):
+    """A publish pushes the new version into Virtuoso (its own push: graph by graph, one
+    operation switching, issue 15) and the front serves it from there; the store's record names
+    the version published."""
     virtuoso = fresh_virtuoso  # holds the shipped version, which the project copy builds
     settings = staff_settings(project_copy, store_query_url=virtuoso.url,
                               store_update_url=virtuoso.update_url, store_gsp_url=virtuoso.gsp_url,
@@ -382,17 +383,20 @@ def test_a_publish_into_virtuoso_switches_nothing_and_says_why(project_copy, fre
     try:
         maria = Staffer(app)
         maria.sign_in()
-        before = snapshot(settings.data_dir)
+        public = app.test_client()
+        assert public.get(EVENT_PAGE, headers=HTML).status_code == 404
         location = maria.upload("prossimo-webinar.csv", good_csv()).headers["Location"]
         job = maria.job(maria.post(location.split("?")[0] + "/publish").headers["Location"],
                         timeout=180)
-        assert job["state"] == "failed", job
-        assert "push" in [s for s, _ in job["steps"]] and "switch" not in [s for s, _ in job["steps"]]
-        assert "nothing was switched" in job["message"]["en"], job["message"]
-        assert snapshot(settings.data_dir) == before
-        assert open_current(settings.dist_dir).version == served
-        public = app.test_client()
-        assert public.get(EVENT_PAGE, headers=HTML).status_code == 404
-        assert maria.client.get("/admin/history", headers=JSON).json["records"] == []
+        assert job["state"] == "done" and job["outcome"] == "switched", job
+        assert "push" in [s for s, _ in job["steps"]]
+        version = open_current(settings.dist_dir).version
+        assert version != served and job["version"] == version
+        assert read_publication(virtuoso.endpoints(), 10).version == version
+        event = public.get(EVENT_PAGE, headers=HTML)
+        assert event.status_code == 200 and "Webinar di prova (fittizio)" in event.get_data(
+            as_text=True)
+        [record] = maria.client.get("/admin/history", headers=JSON).json["records"]
+        assert record["upload"] == "prossimo-webinar.csv"
     finally:
         app.extensions["cisem_graph"].close()
