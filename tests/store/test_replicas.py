@@ -48,15 +48,15 @@ def replicas(built, settings, tmp_path):
             server.kill()
 
 
-@pytest.mark.parametrize("stopped", [False, True])
-def test_a_backup_without_optimize_misses_the_push_just_made(built, settings, tmp_path, stopped):
+def test_a_backup_without_optimize_misses_the_push_just_made(built, settings, tmp_path):
     """Why the snapshot path stops the primary and optimizes it first: ``oxigraph backup`` copies
-    the store's files, and right after a push its writes are only in the log, live or stopped."""
+    the store's files, and right after a push its writes are only in the log. (A backup of the
+    live store is not tested: it races with the store's own flushes, and on a loaded machine it
+    sometimes fails outright.)"""
     primary = Oxigraph(tmp_path / "primary").start()
     try:
         push(built[0], StoreEndpoints.from_settings(settings, primary.base), settings)
-        if stopped:
-            primary.stop()
+        primary.stop()
         backup(primary.location, tmp_path / "copy")
     finally:
         primary.kill()
