@@ -14,7 +14,8 @@ included) reaches an answer:
 
 The published default graph is the RDF merge of the named graphs, a set of triples; a store given
 several ``default-graph-uri`` answers a triple stated by two sources twice (Oxigraph server does),
-so, as ``embedded.write_store`` does, the merge is loaded once more as its own graph,
+so, as ``graph.version.write_store`` does where a triple is in two graphs, the merge is loaded
+once more as its own graph,
 ``merge_graph(version)``, outside the published names, by ``cisem_graph.push``, which also writes
 the publication record (``Publication``) the server checks at start.
 
