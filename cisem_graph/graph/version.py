@@ -13,6 +13,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -62,13 +64,12 @@ def write_version(out: Path, version: str, base: str, lines: list[bytes],
     """Write a version from its sorted canonical N-Quads ``lines`` into a temporary folder beside
     the others, then rename it and (``switch``) point ``current`` at it.
 
-    The folder gets ``cisem.nq`` (the lines), ``cisem.nt`` (their merge), the dumps
-    ``more_dumps(folder)`` writes and names, and then the store, made of the first two (the merge
-    only when a triple is in two graphs, see ``write_store``): ``lines``
-    is emptied before, so that a million of them are not in memory while the store loads (in a
-    thread beside the dumps the store took longer, not less: its load holds the interpreter for
-    every quad it reads). Then checksums and the manifest. A version already written is kept as
-    it is, and nothing is written: it may be being served."""
+    The folder gets ``cisem.nq`` (the lines), ``cisem.nt`` (their merge), then the store, made
+    of the first two (the merge only when a triple is in two graphs, see ``write_store``) in a
+    process of its own (``start_store``) while this one writes the dumps ``more_dumps(folder)``
+    writes and names (in a thread the store took longer, not less: its load holds the
+    interpreter for every quad it reads). Then checksums and the manifest. A version already
+    written is kept as it is, and nothing is written: it may be being served."""
     target = out / version
     if (target / MANIFEST).is_file():
         written = read_version(target)
@@ -90,10 +91,17 @@ def _write(out: Path, target: Path, version: str, base: str, lines: list[bytes],
         nq, nt = staging / f"{DUMP_NAME}.nq", staging / f"{DUMP_NAME}.nt"
         write_lines(nq, lines)
         distinct = write_lines(nt, merged(lines))
-        names = [nq.name, nt.name, *(more_dumps(staging) if more_dumps else [])]
         triples = len(lines)
+        store = (staging / STORE_DIR, nq, nt if distinct < triples else NO_SHARED_TRIPLE)
+        loading = start_store(*store)
+        try:
+            names = [nq.name, nt.name, *(more_dumps(staging) if more_dumps else [])]
+        except BaseException:
+            loading.kill()
+            loading.wait()
+            raise
         lines.clear()
-        write_store(staging / STORE_DIR, nq, nt if distinct < triples else NO_SHARED_TRIPLE)
+        finish_store(loading, *store)
         sums = {name: file_sha256(staging / name) for name in names}
         (staging / CHECKSUMS).write_text("".join(f"{h}  {n}\n" for n, h in sorted(sums.items())))
         created = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -188,6 +196,35 @@ def read_version(path: Path) -> DatasetVersion:
     manifest = json.loads((path / MANIFEST).read_text())
     return DatasetVersion(manifest["version"], path, manifest["base_iri"], manifest["triples"],
                           manifest["files"], manifest.get("created", ""))
+
+
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+_BOOT = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
+         "from cisem_graph.graph.version import write_store; "
+         "write_store(sys.argv[1], __import__('pathlib').Path(sys.argv[2]), "
+         "__import__('pathlib').Path(sys.argv[3]) if sys.argv[3] else b'')")
+
+
+def start_store(path: Path, nquads: Path, merge: Path | bytes) -> subprocess.Popen:
+    """Start ``write_store`` from files in a fresh interpreter (it imports pyoxigraph and this
+    module only), so that the store loads on one core while this process writes the dumps on the
+    other: a million quads' load takes 10 s, the dumps about as long. ``finish_store`` waits."""
+    if not (merge == NO_SHARED_TRIPLE or isinstance(merge, Path)):
+        raise TypeError("a store written apart takes its merge from a file")
+    merge_arg = "" if merge == NO_SHARED_TRIPLE else str(merge)
+    return subprocess.Popen([sys.executable, "-P", "-c", _BOOT, _PACKAGE_PARENT, str(path),
+                             str(nquads), merge_arg],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def finish_store(process: subprocess.Popen, path: Path, nquads: Path, merge: Path | bytes) -> None:
+    """Wait for the store ``start_store`` writes. If it failed in any way, it is written here
+    again, so that its error is raised as ``write_store`` raises it (its process says no more
+    than its exit status)."""
+    if process.wait() != 0:
+        shutil.rmtree(path, ignore_errors=True)
+        write_store(path, nquads, merge)
 
 
 #: ``write_store``'s ``merge`` when no triple is in two named graphs: their union is their merge

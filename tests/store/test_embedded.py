@@ -37,7 +37,7 @@ from cisem_graph.errors import (
     StoreUnavailable,
 )
 from cisem_graph.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name
-from cisem_graph.graph.version import write_store
+from cisem_graph.graph.version import NO_SHARED_TRIPLE, finish_store, start_store, write_store
 from cisem_graph.store.base import ASK, CONSTRUCT, DESCRIBE, SELECT, PreparedQuery
 from cisem_graph.store.embedded import EmbeddedStore, TextDatasetQuery
 from cisem_graph.store.worker import QueryRequest, WorkerPool
@@ -330,6 +330,20 @@ def test_from_never_fetches(store):
 def test_triple_count_and_version(store):
     assert store.triple_count() == IN_G1 + IN_G2
     assert store.version == "v-test"
+
+
+def test_a_store_written_apart_holds_the_quads_and_fails_as_one_written_here(tmp_path):
+    (tmp_path / "good.nq").write_text(FIXTURE, encoding="utf-8")
+    path = tmp_path / "good"
+    finish_store(start_store(path, tmp_path / "good.nq", NO_SHARED_TRIPLE), path,
+                 tmp_path / "good.nq", NO_SHARED_TRIPLE)
+    with EmbeddedStore(path, "v", Settings(query_processes=1)) as store:
+        assert select(store, PER_GRAPH) == counts({G1: IN_G1, G2: IN_G2})
+    (tmp_path / "bad.nq").write_text('<http://ex/a> <http://ex/p> "x" .\n', encoding="utf-8")
+    with pytest.raises(LoadError, match="no named graph"):
+        finish_store(start_store(tmp_path / "bad", tmp_path / "bad.nq", NO_SHARED_TRIPLE),
+                     tmp_path / "bad", tmp_path / "bad.nq", NO_SHARED_TRIPLE)
+    assert not (tmp_path / "bad").exists()
 
 
 def test_write_store_refuses_triples_outside_named_graphs(tmp_path):
