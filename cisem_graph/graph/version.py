@@ -198,6 +198,10 @@ def read_version(path: Path) -> DatasetVersion:
                           manifest["files"], manifest.get("created", ""))
 
 
+#: ``write_store``'s ``merge`` when no triple is in two named graphs: their union is their merge
+NO_SHARED_TRIPLE = b""
+
+
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 _BOOT = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
          "from cisem_graph.graph.version import write_store; "
@@ -225,10 +229,6 @@ def finish_store(process: subprocess.Popen, path: Path, nquads: Path, merge: Pat
     if process.wait() != 0:
         shutil.rmtree(path, ignore_errors=True)
         write_store(path, nquads, merge)
-
-
-#: ``write_store``'s ``merge`` when no triple is in two named graphs: their union is their merge
-NO_SHARED_TRIPLE = b""
 
 
 def write_store(path: Path, nquads: bytes | Path, merge: bytes | Path | None = None) -> None:
