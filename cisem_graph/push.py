@@ -353,13 +353,21 @@ def _drop_staging(client: _Client, previous: Publication | None) -> None:
     """Drop what an interrupted push left: staging graphs, and merge graphs the record does not
     name (a version's merge is uploaded under its own name)."""
     kept = {previous.merge, previous.previous_merge} if previous is not None else set()
-    # ``GRAPH ?g {}`` lists the graph names: 19 ms where reading every quad took 190 (200k quads)
-    rows = client.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } "
-                         f'FILTER(STRSTARTS(STR(?g), "{STAGING_PREFIX}") || '
-                         f'STRSTARTS(STR(?g), "{MERGE_PREFIX}")) }}')
-    leftovers = [row["g"] for row in rows if row["g"] not in kept]
+    leftovers = [graph for graph in _graph_names(client)
+                 if graph.startswith((STAGING_PREFIX, MERGE_PREFIX)) and graph not in kept]
     if leftovers:
         client.update(" ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in leftovers))
+
+
+def _graph_names(client: _Client) -> set[str]:
+    """The names of the store's graphs. ``GRAPH ?g {}`` lists them without reading a quad where
+    the store can (Oxigraph: 19 ms where reading 200k quads took 190 ms, 4.7 s at a million);
+    a store that lists none so has its quads read."""
+    names = {row["g"] for row in client.select("SELECT ?g WHERE { GRAPH ?g { } }") if "g" in row}
+    if not names:  # no graph at all, or a store that does not list them so (Virtuoso: unbound)
+        rows = client.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        names = {row["g"] for row in rows}
+    return names
 
 
 def _switch(record: Publication, staged: dict[str, str], staged_merge: str | None,
