@@ -6,7 +6,9 @@ bench/scale.py and bench/serving_scale.py).
 
 The build is the project's own function, unchanged: the names it calls (``load_sources``,
 ``validate`` and the engine's own ``validate``, ``canonical_lines``, ``statistics``,
-``describe_dataset``, ``write_version``, each dump writer, ``write_store``, ``file_sha256``) are
+``describe_dataset``, ``write_version``, each dump writer, ``start_store`` and ``finish_store``
+(the store loads in a process of its own meanwhile: ``finish_store`` is the wait for it after the
+dumps), ``file_sha256``) are
 wrapped with timers at run time, so the steps add up to the build and nothing else changes. Each
 step records its calls, its inclusive and exclusive seconds (without the wrapped steps it calls)
 and the process's peak resident memory when it ended; a dump writer's step is named for its file
@@ -90,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     steps = Steps()
     names = ("load_sources", "validate", "canonical_lines", "statistics", "describe_dataset",
              "write_version", "write_lines", "write_gzip", "_serialize", "write_jsonld",
-             "write_store", "file_sha256", "load_shapes")
+             "write_store", "start_store", "finish_store", "file_sha256", "load_shapes")
     wrapped: dict = {}
     for module in (sources, validate, build, metadata, pipeline, version, dumps):
         for name in names:  # every module's own reference to the function, wrapped once

@@ -94,12 +94,38 @@ def loadavg() -> list[float]:
 
 # --- building --------------------------------------------------------------------------------------
 
-def run_child(argv: list[str], timeout: float, env: dict[str, str] | None = None) -> tuple[int, float, float]:
-    """Run ``argv``; its exit code, wall seconds and peak resident memory (MB, from wait4)."""
+def session_memory(sid: int) -> tuple[float, float]:
+    """Resident memory of every process of a session, summed, in MB: RSS (which counts pages
+    shared after a fork once per process) and PSS (which splits them among the sharers)."""
+    rss = pss = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry.name}/stat").read_text()
+            if int(stat[stat.rindex(")") + 2:].split()[3]) != sid:  # field 6: session
+                continue
+            for line in Path(f"/proc/{entry.name}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # ended meanwhile
+    return rss / 1024, pss / 1024
+
+
+def run_child(argv: list[str], timeout: float, env: dict[str, str] | None = None,
+              tree: dict | None = None) -> tuple[int, float, float]:
+    """Run ``argv``; its exit code, wall seconds and peak resident memory (MB, from wait4: the
+    largest process, not their sum). With ``tree``, the peaks of ``session_memory`` (the process
+    and its children together, read every 0.1 s) go in it as ``rss_mb`` and ``pss_mb``."""
     started = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                start_new_session=True, env=env)
     deadline = started + timeout
+    if tree is not None:
+        tree.update(rss_mb=0.0, pss_mb=0.0)
     try:
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -109,7 +135,11 @@ def run_child(argv: list[str], timeout: float, env: dict[str, str] | None = None
                 os.killpg(process.pid, signal.SIGKILL)
                 pid, status, usage = os.wait4(process.pid, 0)
                 break
-            time.sleep(0.2)
+            if tree is not None:
+                rss, pss = session_memory(process.pid)
+                tree.update(rss_mb=round(max(tree["rss_mb"], rss), 1),
+                            pss_mb=round(max(tree["pss_mb"], pss), 1))
+            time.sleep(0.1 if tree is not None else 0.2)
     except BaseException:  # the run is stopped: so is the build
         os.killpg(process.pid, signal.SIGKILL)
         raise

@@ -181,6 +181,60 @@ def test_new_version_replaces_and_drops(oxi, built, second, third, settings):
                              second_merge: expected[second_merge]})
 
 
+def graph_blank_nodes(server: Oxigraph) -> dict[str, set[str]]:
+    """The store's blank node identifiers in each graph."""
+    rows = server.select("SELECT DISTINCT ?g ?b WHERE { GRAPH ?g { ?b ?p ?o } FILTER(isBlank(?b)) }")
+    nodes: dict[str, set[str]] = {}
+    for row in rows:
+        nodes.setdefault(row["g"], set()).add(row["b"])
+    return nodes
+
+
+def test_next_version_uploads_only_the_graphs_that_changed(oxi, second, third, settings, monkeypatch):
+    """The third version differs from the second in one data file, so in that graph and the
+    metadata graph: only those two are uploaded and moved; the others stay as they are in the
+    store (their blank nodes too), and the new merge holds all of them, sharing their blank nodes."""
+    push(second, endpoints(oxi, settings), settings)
+    before = graph_blank_nodes(oxi)
+    posted = []
+    real_post = push_module._Client.post
+    monkeypatch.setattr(push_module._Client, "post",
+                        lambda self, body: posted.append(body) or real_post(self, body))
+    report = push(third, endpoints(oxi, settings), settings)
+    changed = {f"{settings.base_iri}graph/press-release-2021-06-10", METADATA}
+    assert set(report.unchanged) == set(expected_graphs(second, second.path.parents[1])) \
+        - changed - {merge_graph(second.version)}
+    into = {line.rsplit(" ", 2)[1][1:-1] for body in posted for line in body.decode().splitlines()}
+    assert len([g for g in into if g.startswith(STAGING_PREFIX)]) == 2
+    assert into - {g for g in into if g.startswith(STAGING_PREFIX)} == {merge_graph(third.version)}
+    second_merge = merge_graph(second.version)
+    assert_store_holds(oxi, {**expected_graphs(third, third.path.parents[1]),
+                             second_merge: expected_graphs(second, second.path.parents[1])[second_merge]})
+    after = graph_blank_nodes(oxi)
+    assert any(before.get(g) for g in report.unchanged)  # there are blank nodes to keep
+    assert all(after.get(g) == before.get(g) for g in report.unchanged)
+    merge = merge_graph(third.version)
+    rows = oxi.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <" + merge + "> { ?b ?p ?o } "
+                      "FILTER(isBlank(?b)) FILTER NOT EXISTS { GRAPH ?g { ?b ?p ?o } "
+                      "FILTER(?g != <" + merge + ">) } }")
+    assert rows == [{"n": "0"}]
+    record = Publication.from_rows(oxi.select(Publication.QUERY))
+    assert set(record.digests) == set(record.graphs)
+
+
+def test_a_record_without_digests_gets_every_graph_uploaded(oxi, second, third, settings,
+                                                            monkeypatch):
+    """A store pushed to before digests were kept: nothing is known to be unchanged."""
+    push(second, endpoints(oxi, settings), settings)
+    client = push_module._Client(endpoints(oxi, settings), 10)
+    client.update(f"DELETE WHERE {{ GRAPH <{PUBLICATION}> {{ <{PUBLICATION}> <{PUBLICATION}#digest> ?d }} }}")
+    report = push(third, endpoints(oxi, settings), settings)
+    assert report.unchanged == ()
+    second_merge = merge_graph(second.version)
+    assert_store_holds(oxi, {**expected_graphs(third, third.path.parents[1]),
+                             second_merge: expected_graphs(second, second.path.parents[1])[second_merge]})
+
+
 def test_store_gone_half_way_leaves_published_graphs(oxi, built, second, settings, monkeypatch):
     """The store is killed after the third upload (a graph each): the published graphs are the
     first version's, and the next push cleans up and publishes."""

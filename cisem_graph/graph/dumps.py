@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .version import DUMP_NAME
+from .version import DUMP_NAME, chunks
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -58,7 +58,8 @@ def write_gzip(path: Path, lines: Iterable[bytes]) -> None:
     """gzip with no file name and no time in its header: the same lines, the same bytes."""
     with path.open("wb") as raw, \
             gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as out:
-        out.writelines(lines)
+        for chunk in chunks(lines):  # zlib's stream is the same however its input is cut
+            out.write(b"".join(chunk))
 
 
 def _serialize(quads: Iterable, path: Path, fmt: ox.RdfFormat, prefixes: Mapping[str, str]) -> None:

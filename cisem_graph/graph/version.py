@@ -13,10 +13,13 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 from pyoxigraph import DefaultGraph, RdfFormat, parse, serialize
@@ -61,12 +64,12 @@ def write_version(out: Path, version: str, base: str, lines: list[bytes],
     """Write a version from its sorted canonical N-Quads ``lines`` into a temporary folder beside
     the others, then rename it and (``switch``) point ``current`` at it.
 
-    The folder gets ``cisem.nq`` (the lines), ``cisem.nt`` (their merge), the dumps
-    ``more_dumps(folder)`` writes and names, and then the store, made of the first two: ``lines``
-    is emptied before, so that a million of them are not in memory while the store loads (in a
-    thread beside the dumps the store took longer, not less: its load holds the interpreter for
-    every quad it reads). Then checksums and the manifest. A version already written is kept as
-    it is, and nothing is written: it may be being served."""
+    The folder gets ``cisem.nq`` (the lines), ``cisem.nt`` (their merge), then the store, made
+    of the first two (the merge only when a triple is in two graphs, see ``write_store``) in a
+    process of its own (``start_store``) while this one writes the dumps ``more_dumps(folder)``
+    writes and names (in a thread the store took longer, not less: its load holds the
+    interpreter for every quad it reads). Then checksums and the manifest. A version already
+    written is kept as it is, and nothing is written: it may be being served."""
     target = out / version
     if (target / MANIFEST).is_file():
         written = read_version(target)
@@ -87,11 +90,18 @@ def _write(out: Path, target: Path, version: str, base: str, lines: list[bytes],
     try:
         nq, nt = staging / f"{DUMP_NAME}.nq", staging / f"{DUMP_NAME}.nt"
         write_lines(nq, lines)
-        write_lines(nt, merged(lines))
-        names = [nq.name, nt.name, *(more_dumps(staging) if more_dumps else [])]
+        distinct = write_lines(nt, merged(lines))
         triples = len(lines)
+        store = (staging / STORE_DIR, nq, nt if distinct < triples else NO_SHARED_TRIPLE)
+        loading = start_store(*store)
+        try:
+            names = [nq.name, nt.name, *(more_dumps(staging) if more_dumps else [])]
+        except BaseException:
+            loading.kill()
+            loading.wait()
+            raise
         lines.clear()
-        write_store(staging / STORE_DIR, nq, nt)
+        finish_store(loading, *store)
         sums = {name: file_sha256(staging / name) for name in names}
         (staging / CHECKSUMS).write_text("".join(f"{h}  {n}\n" for n, h in sorted(sums.items())))
         created = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -106,9 +116,22 @@ def _write(out: Path, target: Path, version: str, base: str, lines: list[bytes],
     return DatasetVersion(version, target, base, triples, sums, created)
 
 
-def write_lines(path: Path, lines: Iterable[bytes]) -> None:
+def write_lines(path: Path, lines: Iterable[bytes]) -> int:
+    """Write the lines; how many there were."""
+    written = 0
     with path.open("wb") as f:
-        f.writelines(lines)
+        for chunk in chunks(lines):
+            f.write(b"".join(chunk))
+            written += len(chunk)
+    return written
+
+
+def chunks(lines: Iterable[bytes], size: int = 1 << 14) -> Iterator[list[bytes]]:
+    """The lines ``size`` at a time: one write call a chunk instead of one a line (a million of
+    them cost a second in calls alone, two for gzip, which compresses what each call gives)."""
+    iterator = iter(lines)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def merged(lines: Iterable[bytes]) -> Iterator[bytes]:
@@ -175,14 +198,52 @@ def read_version(path: Path) -> DatasetVersion:
                           manifest["files"], manifest.get("created", ""))
 
 
+#: ``write_store``'s ``merge`` when no triple is in two named graphs: their union is their merge
+NO_SHARED_TRIPLE = b""
+
+
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+_BOOT = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
+         "from cisem_graph.graph.version import write_store; "
+         "write_store(sys.argv[1], __import__('pathlib').Path(sys.argv[2]), "
+         "__import__('pathlib').Path(sys.argv[3]) if sys.argv[3] else b'')")
+
+
+def start_store(path: Path, nquads: Path, merge: Path | bytes) -> subprocess.Popen:
+    """Start ``write_store`` from files in a fresh interpreter (it imports pyoxigraph and this
+    module only), so that the store loads on one core while this process writes the dumps on the
+    other: a million quads' load takes 10 s, the dumps about as long. ``finish_store`` waits."""
+    if not (merge == NO_SHARED_TRIPLE or isinstance(merge, Path)):
+        raise TypeError("a store written apart takes its merge from a file")
+    merge_arg = "" if merge == NO_SHARED_TRIPLE else str(merge)
+    return subprocess.Popen([sys.executable, "-P", "-c", _BOOT, _PACKAGE_PARENT, str(path),
+                             str(nquads), merge_arg],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def finish_store(process: subprocess.Popen, path: Path, nquads: Path, merge: Path | bytes) -> None:
+    """Wait for the store ``start_store`` writes. If it failed in any way, it is written here
+    again, so that its error is raised as ``write_store`` raises it (its process says no more
+    than its exit status)."""
+    if process.wait() != 0:
+        shutil.rmtree(path, ignore_errors=True)
+        write_store(path, nquads, merge)
+
+
 def write_store(path: Path, nquads: bytes | Path, merge: bytes | Path | None = None) -> None:
     """Create the store directory of a dataset version at ``path`` from N-Quads.
 
-    Every quad must be in a named graph; the published default graph, their merge (a set of
-    triples, as N-Triples: the build's ``cisem.nt``, or made here from ``nquads``), is written beside
-    them as the store's default graph. Both keep their blank-node labels, so the default graph and
-    the named graphs share their blank nodes, and the store's are the dumps'. The store keeps
-    values, not spellings: ``"01"^^xsd:integer`` is 1 in it (the dumps keep what was written).
+    Every quad must be in a named graph. The published default graph is their merge, a set of
+    triples. Where no triple is in two graphs, that is the union of the named graphs, which
+    queries read as their default graph (``store.worker.run_query``) and nothing more is
+    written: a million triples' merge doubled the store's load (2M quads), for the same answers.
+    Where a triple is in two graphs, pyoxigraph's union would answer it twice, so the merge is
+    written beside them as the store's default graph (the two keep their blank-node labels, so
+    they share their blank nodes, and the store's are the dumps'). ``merge``: that merge as
+    N-Triples (the build's ``cisem.nt``), ``NO_SHARED_TRIPLE`` when the caller knows that no
+    triple is in two graphs, ``None`` to find out here. The store keeps values, not spellings:
+    ``"01"^^xsd:integer`` is 1 in it (the dumps keep what was written).
     """
     path = Path(path)
     if path.exists() and any(path.iterdir()):
@@ -193,13 +254,12 @@ def write_store(path: Path, nquads: bytes | Path, merge: bytes | Path | None = N
     try:
         store = OxStore(str(path))
         try:
-            # two loads of a million quads each take half the memory of one of two million
-            for source, fmt in ((nquads, RdfFormat.N_QUADS), (merge, RdfFormat.N_TRIPLES)):
-                store.bulk_extend(_parse(source, fmt))
-                if fmt is RdfFormat.N_QUADS and next(
-                        iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None):
-                    raise LoadError("triples in no named graph; every published triple belongs to "
-                                    "the graph of its source", file="N-Quads")
+            store.bulk_extend(_parse(nquads, RdfFormat.N_QUADS))
+            if next(iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None):
+                raise LoadError("triples in no named graph; every published triple belongs to "
+                                "the graph of its source", file="N-Quads")
+            if merge != NO_SHARED_TRIPLE:
+                store.bulk_extend(_parse(merge, RdfFormat.N_TRIPLES))
             store.optimize()
             store.flush()
         finally:
@@ -221,9 +281,13 @@ def _parse(source: bytes | Path, fmt: RdfFormat) -> Iterator:
 
 
 def _merge_of(nquads: bytes) -> bytes:
-    """The N-Triples merge of the named graphs of ``nquads`` (sorted lines are not needed).
-
-    The published default graph is the RDF merge of the named graphs: a set of triples.
-    pyoxigraph's union view keeps one row per quad, so a triple stated by two sources would answer
-    twice; the merge is written once, as the default graph."""
-    return serialize({q.triple for q in _parse(nquads, RdfFormat.N_QUADS)}, format=RdfFormat.N_TRIPLES)
+    """The N-Triples merge of the named graphs of ``nquads`` when a triple is in two of them, else
+    ``NO_SHARED_TRIPLE`` (sorted lines are not needed)."""
+    quads = 0
+    triples = set()
+    for quad in _parse(nquads, RdfFormat.N_QUADS):
+        quads += 1
+        triples.add(quad.triple)
+    if len(triples) == quads:
+        return NO_SHARED_TRIPLE
+    return serialize(triples, format=RdfFormat.N_TRIPLES)

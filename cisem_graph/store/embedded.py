@@ -46,7 +46,15 @@ from .base import (
     Triples,
 )
 from .terms import decode, to_rdflib, typed
-from .worker import CountRequest, QueryRequest, WorkerPool, failure, run_query, unwrap
+from .worker import (
+    CountRequest,
+    QueryRequest,
+    WorkerPool,
+    failure,
+    holds_merge,
+    run_query,
+    unwrap,
+)
 
 #: Seconds beyond the time-out after which a query process ends itself (its parent should have).
 _HARD_LIMIT_SLACK = 5.0
@@ -88,7 +96,7 @@ class EmbeddedStore(Store):
         }
         self._pool = WorkerPool(config, size=settings.query_processes,
                                 max_pending=settings.max_pending, timeout=settings.query_timeout)
-        self._engine: tuple[int, OxStore] | None = None  # (pid, store) of the fast lane
+        self._engine: tuple[int, OxStore, bool] | None = None  # (pid, store, merge stored)
         self._engine_lock = threading.Lock()
         self._inherited: list[OxStore] = []
         self._closed = False
@@ -132,11 +140,12 @@ class EmbeddedStore(Store):
     def _run_here(self, request: QueryRequest, at_most: int | None = None):
         """Run a bounded query in the calling thread, on this process's read-only store
         (``at_most``: ``NotAtOnce`` past that many rows)."""
-        engine = self._open_engine()
+        engine, merge_stored = self._open_engine()
         try:
             return run_query(engine, request, result_limit=self.settings.result_limit,
                              prefixes=self._prefixes, base_iri=self.query_base, term=to_rdflib,
-                             timeout=self.settings.query_timeout, at_most=at_most)
+                             timeout=self.settings.query_timeout, at_most=at_most,
+                             merge_stored=merge_stored)
         except BaseException as exc:
             # pyoxigraph's answer iterators must be dropped by the thread that made them
             # (else they leak, with an error); a traceback would keep them alive until the
@@ -147,12 +156,13 @@ class EmbeddedStore(Store):
             unwrap(failure(exc, self._path))  # as a query process reports it
             raise
 
-    def _open_engine(self) -> OxStore:
+    def _open_engine(self) -> tuple[OxStore, bool]:
         """The version's store, opened read-only once per process (a store opened before a fork
-        is kept, never used nor closed, in the child: its database threads stayed behind)."""
+        is kept, never used nor closed, in the child: its database threads stayed behind), and
+        whether it holds the merge as its default graph (``worker.holds_merge``)."""
         engine, pid = self._engine, os.getpid()
         if engine is not None and engine[0] == pid:
-            return engine[1]
+            return engine[1], engine[2]
         with self._engine_lock:
             if self._closed:
                 raise StoreUnavailable("This dataset version was closed; try again.")
@@ -160,10 +170,11 @@ class EmbeddedStore(Store):
                 if self._engine is not None:
                     self._inherited.append(self._engine[1])
                 try:
-                    self._engine = (pid, OxStore.read_only(self._path))
+                    store = OxStore.read_only(self._path)
+                    self._engine = (pid, store, holds_merge(store))
                 except OSError as exc:
                     unwrap(failure(exc, self._path))
-            return self._engine[1]
+            return self._engine[1], self._engine[2]
 
     def triple_count(self) -> int:
         with self._count_lock:  # immutable version: counted once

@@ -14,7 +14,8 @@ included) reaches an answer:
 
 The published default graph is the RDF merge of the named graphs, a set of triples; a store given
 several ``default-graph-uri`` answers a triple stated by two sources twice (Oxigraph server does),
-so, as ``embedded.write_store`` does, the merge is loaded once more as its own graph,
+so, as ``graph.version.write_store`` does where a triple is in two graphs, the merge is loaded
+once more as its own graph,
 ``merge_graph(version)``, outside the published names, by ``cisem_graph.push``, which also writes
 the publication record (``Publication``) the server checks at start.
 
@@ -40,7 +41,7 @@ import traceback
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from pyoxigraph import QueryBoolean, QueryResultsFormat, RdfFormat, parse, parse_query_results
@@ -100,15 +101,21 @@ class Publication:
     #: the version before's merge, kept one push longer: a server still on that version (a
     #: reload moves it a moment after the push) keeps its default graph meanwhile
     previous_merge: str | None = None
+    #: graph -> digest of its statements (``push``): the next push uploads only graphs whose
+    #: digest changed (empty in a record written before digests were kept: everything is sent)
+    digests: Mapping[str, str] = field(default_factory=dict)
 
     QUERY: ClassVar[str] = (f"SELECT ?p ?o WHERE {{ GRAPH <{PUBLICATION}> {{ <{PUBLICATION}> ?p ?o }} }}")
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, str]]) -> Publication | None:
         """Read the record from the rows of ``QUERY`` (``None``: no record, nothing published)."""
-        version, merge, previous, graphs = None, None, None, []
+        version, merge, previous, graphs, digests = None, None, None, [], {}
         for row in rows:
-            if row["p"] == _RECORD + "version":
+            if row["p"] == _RECORD + "digest":  # "<sha256> <graph IRI>"
+                digest, _, graph = row["o"].partition(" ")
+                digests[graph] = digest
+            elif row["p"] == _RECORD + "version":
                 version = row["o"]
             elif row["p"] == _RECORD + "merge":
                 merge = row["o"]
@@ -118,7 +125,8 @@ class Publication:
                 graphs.append(row["o"])
         if version is None or merge is None:
             return None
-        return cls(version, tuple(sorted(graphs)), merge, previous)
+        return cls(version, tuple(sorted(graphs)), merge, previous,
+                   {g: d for g, d in digests.items() if g in graphs})
 
     def statements(self) -> list[str]:
         """The record's triples, each as N-Triples without the final dot."""
@@ -127,7 +135,9 @@ class Publication:
                  f"{subject} <{_RECORD}merge> <{self.merge}>"]
         if self.previous_merge:
             lines.append(f"{subject} <{_RECORD}previousMerge> <{self.previous_merge}>")
-        return lines + [f"{subject} <{_RECORD}graph> <{graph}>" for graph in self.graphs]
+        lines += [f"{subject} <{_RECORD}graph> <{graph}>" for graph in self.graphs]
+        return lines + [f'{subject} <{_RECORD}digest> "{self.digests[graph]} {graph}"'
+                        for graph in self.graphs if graph in self.digests]
 
 
 def published_graphs(nquads_path) -> tuple[str, ...]:

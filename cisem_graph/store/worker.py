@@ -62,7 +62,8 @@ STOP_GRACE = 2.0
 
 class QueryRequest(NamedTuple):
     """Run a query. ``union``: on the published dataset, whose default graph is the merge of the
-    named graphs (stored as the store's default graph); otherwise on ``default_graphs`` and
+    named graphs (the store's default graph when the build wrote it, else the union of the named
+    graphs, see ``run_query``); otherwise on ``default_graphs`` and
     ``named_graphs`` (``None``: whatever the query's FROM / FROM NAMED say). ``fmt``: the format
     to write the answer in (``Written``), or ``None`` for Python values (``Solutions``,
     ``Boolean``, ``Statements``)."""
@@ -158,11 +159,20 @@ def timed_out(timeout: float) -> QueryTimeout:
                         limit=timeout, setting="query_timeout")
 
 
+def holds_merge(store) -> bool:
+    """Whether the version's store holds the merge of its named graphs as its default graph: the
+    build writes it only when a triple is in two graphs (``graph.version.write_store``); else the
+    union of the named graphs is their merge, and queries read it as their default graph."""
+    return next(iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None) is not None
+
+
 def run_query(store, request: QueryRequest, *, result_limit: int, prefixes: dict[str, str],
               base_iri: str | None = None, term: Callable = results.encode_term,
-              timeout: float | None = None, at_most: int | None = None) -> QueryReply:
+              timeout: float | None = None, at_most: int | None = None,
+              merge_stored: bool = True) -> QueryReply:
     """Run one query request on an open pyoxigraph store; the answer written or as values.
 
+    ``merge_stored``: ``holds_merge(store)``, read once when the store is opened.
     ``term`` turns each pyoxigraph term of an answer as values into what the caller keeps (the
     query process: ``results.encode_term``, cheap to pickle). With ``timeout``, reading the
     answer stops with ``QueryTimeout`` once that many seconds have passed (the fast lane, which
@@ -172,7 +182,10 @@ def run_query(store, request: QueryRequest, *, result_limit: int, prefixes: dict
     """
     started = time.monotonic()
     options: dict = {"base_iri": base_iri} if base_iri else {}
-    if not request.union:  # with union, the store's own default graph: the merge written by the build
+    if request.union:  # the store's own default graph, or the union of its named graphs
+        if not merge_stored:
+            options["use_default_graph_as_union"] = True
+    else:
         try:
             if request.default_graphs is not None:
                 options["default_graph"] = [NamedNode(g) for g in request.default_graphs]
@@ -303,6 +316,7 @@ def _serve(requests: Connection, replies: Connection) -> None:
     watchdog.start()
     replies.send(Ready(os.getpid()))
     limit, prefixes, base = config["result_limit"], config["prefixes"], config.get("base_iri")
+    merge_stored = holds_merge(store)
     while True:
         request = requests.recv()
         watchdog.busy_since = time.monotonic()
@@ -311,7 +325,7 @@ def _serve(requests: Connection, replies: Connection) -> None:
                 reply: QueryReply | Counted | Failed = Counted(_quad_count(store))
             else:
                 reply = run_query(store, request, result_limit=limit, prefixes=prefixes,
-                                  base_iri=base)
+                                  base_iri=base, merge_stored=merge_stored)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException is a BaseException

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 from corpus import CRASH, SLOW
-from pyoxigraph import QueryResultsFormat, parse_query_results
+from pyoxigraph import DefaultGraph, QueryResultsFormat, parse_query_results
+from pyoxigraph import Store as OxStore
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.query import Result
@@ -36,7 +37,7 @@ from cisem_graph.errors import (
     StoreUnavailable,
 )
 from cisem_graph.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name
-from cisem_graph.graph.version import write_store
+from cisem_graph.graph.version import NO_SHARED_TRIPLE, finish_store, start_store, write_store
 from cisem_graph.store.base import ASK, CONSTRUCT, DESCRIBE, SELECT, PreparedQuery
 from cisem_graph.store.embedded import EmbeddedStore, TextDatasetQuery
 from cisem_graph.store.worker import QueryRequest, WorkerPool
@@ -331,6 +332,20 @@ def test_triple_count_and_version(store):
     assert store.version == "v-test"
 
 
+def test_a_store_written_apart_holds_the_quads_and_fails_as_one_written_here(tmp_path):
+    (tmp_path / "good.nq").write_text(FIXTURE, encoding="utf-8")
+    path = tmp_path / "good"
+    finish_store(start_store(path, tmp_path / "good.nq", NO_SHARED_TRIPLE), path,
+                 tmp_path / "good.nq", NO_SHARED_TRIPLE)
+    with EmbeddedStore(path, "v", Settings(query_processes=1)) as store:
+        assert select(store, PER_GRAPH) == counts({G1: IN_G1, G2: IN_G2})
+    (tmp_path / "bad.nq").write_text('<http://ex/a> <http://ex/p> "x" .\n', encoding="utf-8")
+    with pytest.raises(LoadError, match="no named graph"):
+        finish_store(start_store(tmp_path / "bad", tmp_path / "bad.nq", NO_SHARED_TRIPLE),
+                     tmp_path / "bad", tmp_path / "bad.nq", NO_SHARED_TRIPLE)
+    assert not (tmp_path / "bad").exists()
+
+
 def test_write_store_refuses_triples_outside_named_graphs(tmp_path):
     with pytest.raises(LoadError, match="no named graph"):
         write_store(tmp_path / "s", b'<http://ex/a> <http://ex/p> "x" .\n')
@@ -338,6 +353,32 @@ def test_write_store_refuses_triples_outside_named_graphs(tmp_path):
     with pytest.raises(LoadError) as info:
         write_store(tmp_path / "t", b'<http://ex/a> <http://ex/p> "x" <http://ex/g> .\n<oops\n')
     assert info.value.line == 2
+
+
+#: a fact both sources state: the published default graph, a set, holds it once
+SHARED = f"<{WEBINAR}> <{S}organizer> <{CISEM}> <{G2}> .\n"
+
+
+@pytest.mark.parametrize(("extra", "merge_written"), [("", False), (SHARED, True)])
+def test_the_default_graph_is_the_merge_whether_or_not_it_is_written(tmp_path, extra, merge_written):
+    # The merge is written into the store only when some triple is in two graphs; otherwise the
+    # union of the named graphs is read as the default graph. Answers are a set either way.
+    path = tmp_path / "store"
+    write_store(path, (FIXTURE + extra).encode())
+    engine = OxStore.read_only(str(path))
+    in_default = sum(1 for _ in engine.quads_for_pattern(None, None, None, DefaultGraph()))
+    assert in_default == (IN_G1 + IN_G2 if merge_written else 0)  # the merge: 14 distinct triples
+    del engine
+    organizers = f"SELECT ?o WHERE {{ <{WEBINAR}> schema:organizer ?o }}"
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    with EmbeddedStore(path, "v", Settings(query_processes=1)) as store:
+        for fast_lane in (True, False):  # the fast lane proves the lookup bounded; a process runs the count
+            store.fast_lane = fast_lane
+            assert select(store, organizers) == {(URIRef(CISEM),), (URIRef(EURICSE),)}
+            assert store.results(PREFIXES + organizers).lane == ("fast" if fast_lane else "isolated")
+            assert select(store, everything) == {(Literal(IN_G1 + IN_G2),)}
+            assert select(store, PER_GRAPH) == counts({G1: IN_G1, G2: IN_G2 + (1 if extra else 0)})
+        assert store.triple_count() == IN_G1 + IN_G2 + (1 if extra else 0)
 
 
 # --- limits --------------------------------------------------------------------------------------
