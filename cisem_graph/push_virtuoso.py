@@ -119,7 +119,8 @@ def push(version: DatasetVersion, endpoints: StoreEndpoints, settings: Settings)
 
 
 def _push(client: _Virtuoso, version: DatasetVersion) -> PushReport:
-    graphs, merged = _graphs(version)
+    content = _graphs(version)
+    graphs, merged = content.graphs, content.merged
     expected = {graph: len(statements) for graph, statements in graphs.items()}
     merge = merge_graph(version.version)
     expected_all = {**expected, merge: merged}
