@@ -38,8 +38,8 @@ and of the changed graphs plus their ``MOVE``.
 Pushing the version the record already names, with every count as expected, writes nothing. One
 push at a time: a second push would drop the first one's staging graphs.
 
-SPARQLWrapper asks the queries and the updates (as the CLI and the tests do); the uploads use
-urllib, as SPARQLWrapper does not speak the Graph Store Protocol. (Until this version the merge was
+Queries, updates and uploads go through the one HTTP client of ``store.client`` (kept-alive
+connections, credentials, one deadline a request). (Until this version the merge was
 made inside the store with ``INSERT … WHERE`` after one N-Triples PUT per graph: 560 s of a push
 of a million triples.)
 """
@@ -47,22 +47,18 @@ of a million triples.)
 from __future__ import annotations
 
 import hashlib
-import http.client
-import urllib.error
+import json
 import urllib.parse
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, parse
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from .config import Settings
-from .errors import ConfigError, PushFailed, StoreUnavailable
+from .errors import ConfigError, PushFailed, StoreTimeout, StoreUnavailable
 from .graph.version import DatasetVersion
 from .progress import bar
-from .store.client import basic_authorization
+from .store.client import HttpClient, Reply
 from .store.remote import (
     MERGE_PREFIX,
     PUBLICATION,
@@ -121,62 +117,53 @@ class PushReport:
 
 
 class _Client:
-    """The store's three endpoints, with credentials and one time-out; every failure a domain error."""
+    """The store's three endpoints through the one HTTP client (``store.client``): credentials,
+    one time-out (``push_timeout``), every failure a domain error that says what failed."""
 
     def __init__(self, endpoints: StoreEndpoints, timeout: float) -> None:
         self.endpoints = endpoints
         self.timeout = timeout
-
-    def _wrapper(self, update: bool) -> SPARQLWrapper:
-        wrapper = SPARQLWrapper(self.endpoints.query, updateEndpoint=self.endpoints.update)
-        wrapper.setTimeout(max(1, round(self.timeout)))
-        wrapper.setMethod(POST)
-        if self.endpoints.user:
-            wrapper.setCredentials(self.endpoints.user, self.endpoints.password or "")
-        if not update:
-            wrapper.setReturnFormat(JSON)
-        return wrapper
+        self.http = HttpClient(user=endpoints.user, password=endpoints.password, timeout=timeout,
+                               name="The store")
 
     def select(self, query: str) -> list[dict[str, str]]:
-        wrapper = self._wrapper(update=False)
-        wrapper.setQuery(query)
-        result = self._call("query", lambda: wrapper.queryAndConvert())
+        reply = self._send(self.endpoints.query, _FORM, urllib.parse.urlencode(
+            {"query": query}).encode(), "the query", accept="application/sparql-results+json")
         try:
-            return [{k: v["value"] for k, v in row.items()} for row in result["results"]["bindings"]]
-        except (KeyError, TypeError) as exc:
+            rows = json.loads(reply.body)["results"]["bindings"]
+            return [{k: v["value"] for k, v in row.items()} for row in rows]
+        except (ValueError, KeyError, TypeError) as exc:
             raise StoreUnavailable(f"The store's answer to a query cannot be read ({exc}).") from None
 
     def update(self, update: str) -> None:
-        wrapper = self._wrapper(update=True)
-        wrapper.setQuery(update)
-        self._call("update", lambda: wrapper.query().response.read())
+        self._send(self.endpoints.update, _FORM, urllib.parse.urlencode({"update": update}).encode(),
+                   "the update")
 
     def post(self, nquads: bytes) -> None:
         """Add ``nquads`` to the store's dataset (Graph Store endpoint, no graph named)."""
-        request = urllib.request.Request(self.endpoints.gsp, data=nquads, method="POST",
-                                         headers={"Content-Type": "application/n-quads"})
-        authorization = basic_authorization(self.endpoints.user, self.endpoints.password)
-        if authorization:
-            request.add_header("Authorization", authorization)
-        self._call("upload", lambda: urllib.request.urlopen(request, timeout=self.timeout).read())
+        self._send(self.endpoints.gsp, "application/n-quads", nquads, "the upload")
 
-    def _call(self, what: str, call: Callable):
+    def _send(self, url: str, content_type: str, body: bytes, what: str,
+              accept: str | None = None) -> Reply:
+        headers = {"Content-Type": content_type, **({"Accept": accept} if accept else {})}
         try:
-            return call()
-        except urllib.error.HTTPError as exc:
-            body = exc.read().decode("utf-8", errors="replace").strip()[:500]
-            raise StoreUnavailable(f"The store refused the {what}: {exc.code} {exc.reason} "
-                                   f"{body}".rstrip()) from None
-        except SPARQLWrapperException as exc:  # 400, 401, 404, 414, 500 from the store
-            raise StoreUnavailable(f"The store refused the {what}: {str(exc).splitlines()[0]}") \
-                from None
-        except TimeoutError:
-            raise StoreUnavailable(f"The store did not finish the {what} within "
-                                   f"{self.timeout:g} s (push_timeout).") from None
-        except (OSError, http.client.HTTPException) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise StoreUnavailable(f"The store cannot be reached for the {what} ({reason}).") \
-                from None
+            reply = self.http.request("POST", url, body, headers, what=what)
+        except StoreTimeout as exc:
+            raise StoreUnavailable(f"{exc.message[:-1]} (push_timeout).") from None
+        if not reply.ok:
+            raise self.refused(reply, what)
+        return reply
+
+    def refused(self, reply: Reply, what: str) -> StoreUnavailable:
+        return StoreUnavailable(f"The store refused {what}: {reply.status} {reply.reason} "
+                                f"{reply.said(500)}".rstrip())
+
+    def close(self) -> None:
+        self.http.close()
+
+
+#: a SPARQL Protocol request's body
+_FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass
@@ -265,7 +252,10 @@ def _counts(client: _Client, graphs: list[str]) -> dict[str, int]:
 def read_publication(endpoints: StoreEndpoints, timeout: float) -> Publication | None:
     """What the store's publication record says is published (``None``: nothing yet)."""
     client = _Client(endpoints, timeout)
-    return Publication.from_rows(client.select(Publication.QUERY))
+    try:
+        return Publication.from_rows(client.select(Publication.QUERY))
+    finally:
+        client.close()
 
 
 def push(version: DatasetVersion, endpoints: StoreEndpoints, settings: Settings) -> PushReport:
@@ -276,6 +266,13 @@ def push(version: DatasetVersion, endpoints: StoreEndpoints, settings: Settings)
     if push_virtuoso.is_virtuoso(endpoints, settings.push_timeout):
         return push_virtuoso.push(version, endpoints, settings)
     client = _Client(endpoints, settings.push_timeout)
+    try:
+        return _publish(client, version)
+    finally:
+        client.close()
+
+
+def _publish(client: _Client, version: DatasetVersion) -> PushReport:
     content = _graphs(version)
     graphs, merged = content.graphs, content.merged
     expected = {graph: len(statements) for graph, statements in graphs.items()}

@@ -37,7 +37,7 @@ from .graph.version import DatasetVersion
 from .progress import bar
 from .push import PushReport, StoreEndpoints, _Client, _counts, _drop_staging, _graphs, _iris
 from .store import virtuoso
-from .store.client import HttpClient
+from .store.client import HttpClient, Reply
 from .store.remote import PUBLICATION, STAGING_PREFIX, Publication, merge_graph
 
 __all__ = ["is_virtuoso", "push"]
@@ -58,42 +58,21 @@ def is_virtuoso(endpoints: StoreEndpoints, timeout: float) -> bool:
 
 
 class _Virtuoso(_Client):
-    """``push``'s client (its queries) with the updates and uploads Virtuoso takes, sent by the one
-    HTTP client (``store.client``), Virtuoso's own words on an error (its SQL state and message:
-    SPARQLWrapper keeps only the status)."""
-
-    def __init__(self, endpoints: StoreEndpoints, timeout: float) -> None:
-        super().__init__(endpoints, timeout)
-        self.http = HttpClient(user=endpoints.user, password=endpoints.password, timeout=timeout,
-                               name="the store")
-
-    def update(self, update: str) -> None:
-        self._send(self.endpoints.update, "application/x-www-form-urlencoded",
-                   urllib.parse.urlencode({"update": update}).encode(), "update")
+    """``push``'s client with the uploads Virtuoso takes (a graph a request) and Virtuoso's own
+    limits named when it refuses an update for them."""
 
     def post_graph(self, graph: str, ntriples: bytes) -> None:
         """Add ``ntriples`` (one document) to ``graph`` (Graph Store endpoint, ``?graph=``; a PUT
         never comes back from Virtuoso 7.2.5)."""
         self._send(self.endpoints.gsp + "?" + urllib.parse.urlencode({"graph": graph}),
-                   "application/n-triples", ntriples, "upload")
+                   "application/n-triples", ntriples, "the upload")
 
-    def _send(self, url: str, content_type: str, body: bytes, what: str) -> None:
-        try:
-            reply = self.http.request("POST", url, body, {"Content-Type": content_type})
-        except StoreTimeout:
-            raise StoreUnavailable(f"The store did not finish the {what} within "
-                                   f"{self.timeout:g} s (push_timeout).") from None
-        if reply.ok:
-            return
+    def refused(self, reply: Reply, what: str) -> StoreUnavailable:
         said = reply.said(500)
         code = next((code for code in _LIMITS if code in said), None)
         if code is not None:
-            raise StoreUnavailable(f"Virtuoso refused the {what} ({code}): {_LIMITS[code]}.")
-        raise StoreUnavailable(f"The store refused the {what}: {reply.status} {reply.reason} "
-                               f"{said}".rstrip())
-
-    def close(self) -> None:
-        self.http.close()
+            return StoreUnavailable(f"Virtuoso refused {what} ({code}): {_LIMITS[code]}.")
+        return super().refused(reply, what)
 
 
 #: Virtuoso's errors for an update larger or longer than its settings allow, and what to raise

@@ -228,6 +228,7 @@ def test_a_record_without_digests_gets_every_graph_uploaded(oxi, second, third, 
     push(second, endpoints(oxi, settings), settings)
     client = push_module._Client(endpoints(oxi, settings), 10)
     client.update(f"DELETE WHERE {{ GRAPH <{PUBLICATION}> {{ <{PUBLICATION}> <{PUBLICATION}#digest> ?d }} }}")
+    client.close()
     report = push(third, endpoints(oxi, settings), settings)
     assert report.unchanged == ()
     second_merge = merge_graph(second.version)
@@ -293,6 +294,7 @@ def test_switch_is_one_transaction(oxi, built, settings):
     with pytest.raises(StoreUnavailable):
         client.update(f"MOVE GRAPH <{STAGING_PREFIX}x> TO GRAPH <{graph}> ;\n"
                       f"MOVE GRAPH <{STAGING_PREFIX}missing> TO GRAPH <urn:elsewhere>")
+    client.close()
     assert published(oxi) == before and leftovers(oxi) == [f"{STAGING_PREFIX}x"]
 
 

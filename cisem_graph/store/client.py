@@ -79,11 +79,12 @@ class HttpClient:
 
     def request(self, method: str, url: str, body: bytes = b"",
                 headers: dict[str, str] | None = None, *, timeout: float | None = None,
-                credentials: bool = True, hold: bool = False) -> Reply:
+                credentials: bool = True, hold: bool = False, what: str | None = None) -> Reply:
         """``method`` on ``url`` with ``body``; a kept-alive connection the server closed meanwhile
         is tried once more on a new one. ``credentials``: send the client's (never to a server that
         is not the store, such as a cache in front). No whole answer in time: ``StoreTimeout``, or
-        with ``hold`` ``TimedOut`` and the connection the server may still be working on."""
+        with ``hold`` ``TimedOut`` and the connection the server may still be working on. ``what``:
+        the request's purpose, for messages ("the upload")."""
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise StoreUnreachable(f"{url!r} is not an http(s) URL.")
@@ -96,6 +97,7 @@ class HttpClient:
         timeout = timeout or self.timeout
         deadline = time.monotonic() + timeout
         origin = (parts.scheme, parts.hostname, parts.port)
+        name, purpose = self.name or _named(url), f" for {what}" if what else ""
         while True:
             conn, reused = self._connection(origin, timeout)
             try:
@@ -110,18 +112,17 @@ class HttpClient:
                 if hold:
                     raise TimedOut(conn) from None
                 conn.close()
-                raise StoreTimeout(f"{self.name or _named(url)} did not answer within "
-                                   f"{timeout:g} s.") from None
+                raise StoreTimeout(f"{name} did not answer{purpose} within {timeout:g} s.") \
+                    from None
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
                 self._drop(origin)
                 if reused:
                     continue
-                raise StoreUnreachable(f"{self.name or _named(url)} closed the connection ({exc}).") \
+                raise StoreUnreachable(f"{name} closed the connection{purpose} ({exc}).") \
                     from None
             except (OSError, http.client.HTTPException) as exc:
                 self._drop(origin)
-                raise StoreUnreachable(f"{self.name or _named(url)} cannot be reached ({exc}).") \
-                    from None
+                raise StoreUnreachable(f"{name} cannot be reached{purpose} ({exc}).") from None
             if response.will_close:
                 self._drop(origin)
             return Reply(response.status, response.reason, response.headers, data)
