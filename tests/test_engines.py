@@ -15,7 +15,7 @@ import pytest
 from rdflib import Graph
 
 from cisem_graph.config import PROJECT_ROOT, Settings
-from cisem_graph.errors import ConfigError
+from cisem_graph.errors import ConfigError, LoadError
 from cisem_graph.graph.sources import load_shapes, load_sources
 from cisem_graph.graph.validate import validate
 
@@ -89,3 +89,22 @@ def test_a_string_value_matches_however_it_is_spelt(tmp_path, shapes):
         for engine in ("turbo", "pyshacl"):
             findings = validate(sources, shapes=shapes, engine=engine)
             assert any("5 cifre" in f.messages["it"] for f in findings), (spelling, engine)
+
+
+#: a property shape without ``sh:path``: both engines refuse it, each in its own words
+NO_PATH = """\
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+<urn:x:no-path> a sh:NodeShape ; sh:targetClass <https://schema.org/Event> ;
+    sh:property [ sh:minCount 1 ] .
+"""
+
+
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+def test_a_malformed_shape_is_a_load_error_naming_the_shapes(sources, shapes, engine):
+    broken = Graph()
+    for triple in shapes:
+        broken.add(triple)
+    broken.parse(data=NO_PATH, format="turtle")
+    with pytest.raises(LoadError, match="SHACL shapes cannot be used") as caught:
+        validate(sources, shapes=broken, engine=engine)
+    assert caught.value.details.get("file") == "shapes/"

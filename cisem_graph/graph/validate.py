@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 import pyshacl
 import pyshacl_turbo
-from pyshacl.errors import ShapeLoadError
+from pyshacl.errors import ReportableRuntimeError, ShapeLoadError
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SH, XSD
 from rdflib.term import Node
@@ -82,9 +82,10 @@ def validate(sources: Sources, settings: Settings | None = None, shapes: Graph |
         else:
             raise LoadError(f"no SHACL engine {engine!r}: use one of {', '.join(ENGINES)}",
                             file="shacl_engine")
-    except (ShapeLoadError, pyshacl_turbo.ReportableRuntimeError) as exc:
+    except (ShapeLoadError, ReportableRuntimeError, pyshacl_turbo.ReportableRuntimeError,
+            ValueError) as exc:  # pyshacl-turbo says a malformed shape with a ValueError
         raise LoadError(f"SHACL shapes cannot be used: {getattr(exc, 'message', exc)}",
-                        file="shapes/") from exc
+                        file="shapes/") from None
     if isinstance(report, BaseException):  # either engine may hand back its exception as the report
         raise LoadError(f"SHACL validation failed: {report}", file="shapes/")
     return ordered(_finding(report, result, sources) for result in report.objects(None, SH.result))
