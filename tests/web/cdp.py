@@ -152,13 +152,22 @@ class Tab:
         """Click the first element matching ``selector`` and return the URL it leads to."""
         href = self.evaluate(f"document.querySelector({json.dumps(selector)}).href")
         assert href, f"nothing matches {selector}"
-        self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
+        self._navigating(f"document.querySelector({json.dumps(selector)}).click()")
         self.wait_for(href)
         return href
 
     def back(self, url: str) -> None:
-        self.evaluate("history.back()")
+        self._navigating("history.back()")
         self.wait_for(url)
+
+    def _navigating(self, expression: str) -> None:
+        """Evaluate what starts a navigation: the page may go before the evaluation's answer
+        comes ("Inspected target navigated or closed"); ``wait_for`` then checks where it went."""
+        try:
+            self.evaluate(expression)
+        except CdpError as exc:
+            if "navigated or closed" not in str(exc):
+                raise
 
     def title(self) -> str:
         return self.evaluate("document.title")
