@@ -114,7 +114,8 @@ def sitemap():
 def sitemap_part(number: int):
     chunks = sitemap_chunks()
     if not 1 <= number <= len(chunks) or len(chunks) == 1:
-        raise NotFound(f"No such sitemap: the sitemap has {len(chunks)} part(s); see /sitemap.xml.")
+        raise NotFound(f"No such sitemap: the sitemap has {len(chunks)} part(s); see /sitemap.xml.",
+                       say="no_sitemap")
     return http.respond((str(get_settings().sitemap_limit),),
                         lambda: http.Body(urlset(chunks[number - 1]), XML))
 

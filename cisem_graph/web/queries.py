@@ -75,8 +75,8 @@ def query(name: str) -> Response:
     name, _, suffix = name.partition(".")
     canned = get_query(get_settings(), name)
     if suffix and suffix not in (*DOWNLOADS, "rq"):
-        raise NotFound(f"No such format: .{suffix}. Offered: "
-                       + ", ".join(f".{s}" for s in (*DOWNLOADS, "rq")))
+        offered = ", ".join(f".{s}" for s in (*DOWNLOADS, "rq"))
+        raise NotFound(f"No such format. Offered: {offered}", say="no_format", offered=offered)
     values = parameter_values(canned)
     text = canned.bind(values)
     if suffix == "rq":
