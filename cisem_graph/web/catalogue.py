@@ -205,6 +205,13 @@ WORDS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "site": {
         "all_events": ("Tutti gli eventi ({count})", "All the events ({count})"),
+        "queries_title": ("Interrogazioni pronte", "Ready-made queries"),
+        "network_title": ("La rete", "The network"),
+        "network_alt": ("La rete delle organizzazioni, delle persone, degli eventi e dei luoghi del "
+                        "grafo", "The network of the organizations, people, events and places of "
+                        "the graph"),
+        "nodes_csv": ("nodi CSV", "nodes CSV"),
+        "edges_csv": ("relazioni CSV", "relations CSV"),
         "home": ("Inizio", "Home"),
         "dataset": ("Dataset", "Dataset"),
         "ontology": ("Ontologia", "Ontology"),
