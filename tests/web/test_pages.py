@@ -106,6 +106,23 @@ def test_no_rdf_term_stands_in_for_a_word(client):
     assert '<a class="term" href="https://schema.org/startDate" title="schema:startDate">' in html
 
 
+@pytest.mark.parametrize("path, lang, shown, hidden", [
+    # the Chamber of Commerce founded by royal decree of 5 October 1862 (data/camera-di-commercio-cuneo.ttl)
+    ("/queries/timeline", "it", ["5 ottobre 1862", 'title="schema:foundingDate">data di fondazione</a>',
+                                 '<time datetime="1862-10-05">'],
+     ["xsd:date", ">schema:foundingDate<"]),
+    ("/queries/event-speakers", "en",
+     ['<time datetime="2021-06-14T18:00:00+02:00">14 June 2021, 18:00</time>'],
+     ["xsd:dateTime", "2021-06-14T18:00:00+02:00<"]),
+])
+def test_query_tables_speak_words_too(client, path, lang, shown, hidden):
+    table = section(page(client, path, lang), '<table class="results">', "</table>")
+    for text in shown:
+        assert text in table, text
+    for text in hidden:
+        assert text not in table, text
+
+
 def test_properties_are_read_in_order(client):
     table = section(page(client, WEBINAR, "en"), '<table class="properties">', "</table>")
     order = [table.index(f'title="schema:{p}"') for p in
