@@ -13,7 +13,9 @@ serve`` (granian, the default workers and threads) on a loopback port:
    works out what it needs itself.
 3. **Cached rates**: with wrk (``-c CONNECTIONS``), ``/health`` (the baseline, the cheapest answer
    the app gives), then each page again and again: requests/s and the ratio to ``/health``, measured
-   in the same run, as the issue's target says (cached pages ≥ 0.5× ``/health``).
+   in the same run, as the issue's target says (cached pages ≥ 0.5× ``/health``); then the page
+   again with ``Accept-Encoding: gzip``, as browsers and crawlers ask for it (the body the cache
+   keeps compressed), with its size on the wire both ways.
 4. **Render times**: in-process, ``--renders`` resource pages of every kind rendered once each with
    no cache (a fresh app): the median and the 90th percentile, in ms.
 
@@ -127,12 +129,18 @@ def rates(base: str, paths: list[str], connections: int, seconds: float, tmp: Pa
         for probe in ("/health", path):
             file.write_text(probe + "\n")
             cells[probe] = wrk(base, file, connections, seconds, 0, accept=BROWSER)
+        cells["gzip"] = wrk(base, file, connections, seconds, 0, accept=BROWSER, encoding="gzip")
         found[path] = cells
     return found
 
 
 def rate(cell: dict) -> float:
     return cell["requests"] / (cell["duration_us"] / 1e6)
+
+
+def size_kb(cell: dict) -> float:
+    """Bytes per answer (headers included), in KB."""
+    return cell["bytes"] / max(1, cell["requests"]) / 1000
 
 
 def render_times(settings: Settings, things: dict[str, list[str]]) -> list[float]:
@@ -187,18 +195,22 @@ def main(argv: list[str] | None = None) -> int:
     healths = [rate(cached[path]["/health"]) for path in paths]
     say(f"wrk -c {args.connections} -d {args.seconds:g}s per cell, Accept: text/html; each page "
         f"right after `/health` (median {statistics.median(healths):,.0f} req/s)\n")
-    say("| page | first (warmed) ms | first (cold) ms | cached req/s | /health req/s | ratio | p50 ms |")
-    say("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    ratios = []
+    say("| page | first (warmed) ms | first (cold) ms | cached req/s | /health req/s | ratio | p50 ms "
+        "| KB | gzip req/s | gzip ratio | gzip KB |")
+    say("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    ratios, zipped = [], []
     for path in paths:
-        cell, health = cached[path][path], rate(cached[path]["/health"])
+        cell, health, gz = cached[path][path], rate(cached[path]["/health"]), cached[path]["gzip"]
         ratios.append(rate(cell) / health)
+        zipped.append(rate(gz) / health)
         ws, wt = first_warm[path]
         cs, ct = first_cold[path]
         status = "" if ws == cs == 200 else f" ({ws}/{cs})"
         say(f"| `{path}`{status} | {wt * 1000:,.0f} | {ct * 1000:,.0f} | {rate(cell):,.0f} | "
-            f"{health:,.0f} | {ratios[-1]:.2f} | {cell['p50_us'] / 1000:.1f} |")
-    say(f"\nratio to /health: median {statistics.median(ratios):.2f}, lowest {min(ratios):.2f}")
+            f"{health:,.0f} | {ratios[-1]:.2f} | {cell['p50_us'] / 1000:.1f} | {size_kb(cell):,.0f} | "
+            f"{rate(gz):,.0f} | {zipped[-1]:.2f} | {size_kb(gz):,.1f} |")
+    say(f"\nratio to /health: median {statistics.median(ratios):.2f}, lowest {min(ratios):.2f}; "
+        f"with gzip: median {statistics.median(zipped):.2f}, lowest {min(zipped):.2f}")
     times = sorted(render_times(settings, things))
     say(f"\nresource pages rendered with no cache (in-process, {len(times)} pages of "
         f"{', '.join(KINDS_SHOWN)}): p50 {statistics.median(times) * 1000:.1f} ms, "
