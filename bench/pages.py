@@ -114,7 +114,8 @@ def wait_warm(running: Running, workers: int, timeout: float = 900.0) -> float:
         if len(re.findall(r"warmed up in", text)) >= workers:
             return time.monotonic() - running.started
         time.sleep(0.5)
-    raise RuntimeError("the server did not warm up in time")
+    tail = running.stderr_path.read_text(errors="replace").splitlines()[-15:]
+    raise RuntimeError("the server did not warm up in time; its log ends:\n" + "\n".join(tail))
 
 
 def first_requests(base: str, paths: list[str]) -> dict[str, tuple[int, float]]:

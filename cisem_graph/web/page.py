@@ -210,11 +210,9 @@ class _Builder:
         return [self.term_value(node, RDF.type, t) for t in self._sorted(chosen or every)]
 
     def term_value(self, subject: Node, predicate: URIRef, term: URIRef) -> Value:
-        value = term_value(str(term), self.lang, self.linker) or Value(
-            self.term_words(term), href=self.linker.term_href(str(term)),
-            title=self.linker.curie(str(term)))
-        value.sources = self._sources((subject, predicate, term))
-        return value
+        return Value(self.term_words(term), href=self.linker.term_href(str(term)),
+                     title=self.linker.curie(str(term)),
+                     sources=self._sources((subject, predicate, term)))
 
     def rows(self, node: Node, *, with_types: bool = True) -> list[Row]:
         order = {p: i for i, p in enumerate(READING_ORDER)}
