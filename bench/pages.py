@@ -94,6 +94,8 @@ def get(base: str, path: str, timeout: float = 60.0) -> tuple[int, float, int]:
         with exc:
             exc.read()
         return exc.code, time.perf_counter() - started, 0
+    except (TimeoutError, urllib.error.URLError):  # no answer within ``timeout``: said as 0
+        return 0, time.perf_counter() - started, 0
 
 
 def serve(root: Path, logs: Path, name: str, warm: bool) -> Running:
@@ -128,7 +130,9 @@ def rates(base: str, paths: list[str], connections: int, seconds: float, tmp: Pa
     found = {}
     file = tmp / "paths.txt"
     for path in paths:
-        get(base, path)  # rendered and cached before the clock starts
+        if get(base, path)[0] != 200:  # rendered and cached before the clock starts, or never
+            found[path] = None
+            continue
         cells = {}
         for probe in ("/health", path):
             file.write_text(probe + "\n")
@@ -196,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             first_cold = first_requests(cold.base, paths)
         finally:
             cold.stop()
-    healths = [rate(cached[path]["/health"]) for path in paths]
+    measured = [path for path in paths if cached[path] is not None]
+    healths = [rate(cached[path]["/health"]) for path in measured]
     say(f"wrk -c {args.connections} -d {args.seconds:g}s per cell, Accept: text/html; each page "
         f"right after `/health` (median {statistics.median(healths):,.0f} req/s)\n")
     say("| page | first (warmed) ms | first (cold) ms | cached req/s | /health req/s | ratio | p50 ms "
@@ -204,11 +209,15 @@ def main(argv: list[str] | None = None) -> int:
     say("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     ratios, zipped = [], []
     for path in paths:
+        ws, wt = first_warm[path]
+        cs, ct = first_cold[path]
+        if cached[path] is None:
+            say(f"| `{path}` ({ws}/{cs}) | {wt * 1000:,.0f} | {ct * 1000:,.0f} | no answer to cache "
+                "| | | | | | | |")
+            continue
         cell, health, gz = cached[path][path], rate(cached[path]["/health"]), cached[path]["gzip"]
         ratios.append(rate(cell) / health)
         zipped.append(rate(gz) / health)
-        ws, wt = first_warm[path]
-        cs, ct = first_cold[path]
         status = "" if ws == cs == 200 else f" ({ws}/{cs})"
         say(f"| `{path}`{status} | {wt * 1000:,.0f} | {ct * 1000:,.0f} | {rate(cell):,.0f} | "
             f"{health:,.0f} | {ratios[-1]:.2f} | {cell['p50_us'] / 1000:.1f} | {size_kb(cell):,.0f} | "

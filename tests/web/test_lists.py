@@ -190,3 +190,18 @@ def test_facet_names_at_scale_are_asked_in_queries_the_store_takes(app, files):
         expected = {str(o) for o in files.objects(URIRef(iri), SDO.name)}
         assert expected and {str(o) for o in found.objects(URIRef(iri), SDO.name)} == expected
     assert not any((i, None, None) in found for i in many)
+
+
+@pytest.mark.parametrize("page", [None, 7, 1])
+def test_every_thing_is_found_whatever_the_page_size(app, files, page):
+    """The sitemap's things, read a page at a time past the store's cap, are those of the data and
+    ontology files (each typed subject under id/: the themes are the ontology's), each once."""
+    store = app.extensions["cisem_graph"].store
+    found = describe.things(store, BASE) if page is None else describe.things(store, BASE, page)
+    every = Graph()
+    every += files
+    for path in turtle_files(PROJECT_ROOT / "ontology"):
+        every.parse(path, format="turtle", publicID=BASE)
+    expected = {str(s)[len(f"{BASE}id/"):] for s in every.subjects(RDF.type, None)
+                if str(s).startswith(f"{BASE}id/")}
+    assert len(found) == len(set(found)) and {f"{k}/{s}" for k, s in found} == expected
