@@ -205,14 +205,18 @@ def answer_rows(body: bytes) -> list:
 # --- measuring -------------------------------------------------------------------------------------
 
 def wrk(base: str, path_file: Path, connections: int, seconds: float, start: int,
-        accept: str = ACCEPT_JSON) -> dict:
+        accept: str = ACCEPT_JSON, encoding: str = "") -> dict:
+    """wrk over the paths of ``path_file`` (``encoding``: an ``Accept-Encoding`` to send)."""
     if shutil.which("wrk") is None:
+        if encoding:
+            raise RuntimeError("Accept-Encoding needs wrk (apt-get install wrk)")
         import pyload
 
         return pyload.run(base, str(path_file), connections, seconds, start, accept)
     threads = 1 if connections == 1 else 2
     argv = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{int(seconds)}s", "--timeout", "15s",
-            "-s", str(HERE / "wrk.lua"), base, "--", str(path_file), str(start), accept, str(threads)]
+            "-s", str(HERE / "wrk.lua"), base, "--", str(path_file), str(start), accept, str(threads),
+            encoding]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60)
     for line in done.stdout.splitlines():
         if line.startswith("BENCHJSON "):

@@ -1,6 +1,8 @@
 -- wrk script for bench/run.py: GET the request paths of a file, one per line, in order.
 --
---   wrk -t T -c C -d 6s -s bench/wrk.lua http://127.0.0.1:PORT -- PATHS_FILE START ACCEPT T
+--   wrk -t T -c C -d 6s -s bench/wrk.lua http://127.0.0.1:PORT -- PATHS_FILE START ACCEPT T [ENCODING]
+--
+-- ENCODING, when given, is sent as Accept-Encoding (``gzip``: what browsers and crawlers send).
 --
 -- The T wrk threads walk the list together from START, interleaved (thread i sends the paths at
 -- START + i + 1, START + i + 1 + T, ...), so a path comes back only after the whole list went by:
@@ -26,6 +28,9 @@ function init(args)
     end
   end
   local headers = { ["Accept"] = accept or "application/sparql-results+json" }
+  if args[5] and #args[5] > 0 then
+    headers["Accept-Encoding"] = args[5]
+  end
   for i = 1, #requests_list do
     requests_list[i] = wrk.format("GET", requests_list[i], headers)
   end

@@ -164,17 +164,23 @@ def flatten(dataset: Dataset) -> Graph:
     return graph
 
 
+#: IRIs one annotation query names (a query stays well under ``max_request_bytes``; a list's facet
+#: values at a million triples are thousands of series or organizers)
+ANNOTATE_BATCH = 250
+
+
 def annotations(store: Store, iris) -> Graph:
-    """Labels, titles and ``dct:source`` of the given IRIs (graphs, predicates, types): one query."""
+    """Labels, titles and ``dct:source`` of the given IRIs (graphs, predicates, types): one query
+    per ``ANNOTATE_BATCH`` of them."""
     iris = sorted({str(i) for i in iris if isinstance(i, URIRef)})
     graph = Graph()
-    if not iris:
-        return graph
     for iri in iris:
         _check_iri(iri)
-    query = ANNOTATE.format(iris=_values(iris), predicates=_listed(ANNOTATIONS))
-    for row in _select(store, query):
-        graph.add((row["s"], row["p"], row["o"]))
+    for start in range(0, len(iris), ANNOTATE_BATCH):
+        batch = iris[start:start + ANNOTATE_BATCH]
+        query = ANNOTATE.format(iris=_values(batch), predicates=_listed(ANNOTATIONS))
+        for row in _select(store, query):
+            graph.add((row["s"], row["p"], row["o"]))
     return graph
 
 

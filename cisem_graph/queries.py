@@ -81,6 +81,12 @@ class ParameterError(QueryError):
 
     title = "Bad parameter"
 
+    def __init__(self, message: str, say: str = "bad_value", **fields: object) -> None:
+        """``say`` and ``fields`` name the message a page writes in its reader's language (the
+        web's catalogue), from values the query declares, never the value given."""
+        super().__init__(message)
+        self.details.update(say=say, **fields)
+
 
 @dataclass(frozen=True)
 class Parameter:
@@ -117,8 +123,8 @@ class CannedQuery:
             if parameter.name == name:
                 return parameter
         known = ", ".join(p.name for p in self.parameters) or "none"
-        raise ParameterError(f"The query {self.name!r} has no parameter {name!r} "
-                             f"(its parameters: {known}).")
+        raise ParameterError(f"The query {self.name!r} has no parameter by that name "
+                             f"(its parameters: {known}).", "no_parameter", known=known)
 
     def bind(self, values: Mapping[str, str | Sequence[str]] | None = None) -> str:
         """The text to run with ``values`` (name → one value or several): a VALUES block first in
@@ -142,7 +148,8 @@ class CannedQuery:
             if not given:
                 continue
             if len(given) > MAX_VALUES:
-                raise ParameterError(f"Parameter {parameter.name!r}: at most {MAX_VALUES} values.")
+                raise ParameterError(f"Parameter {parameter.name!r}: at most {MAX_VALUES} values.",
+                                     "too_many_values", parameter=parameter.name, limit=MAX_VALUES)
             terms = list(dict.fromkeys(self.term(parameter, value) for value in given))
             columns.append((parameter.name, terms))
         if not columns:
@@ -151,7 +158,8 @@ class CannedQuery:
         for _, terms in columns:
             rows *= len(terms)
         if rows > MAX_ROWS:
-            raise ParameterError(f"The values given make {rows} combinations; at most {MAX_ROWS}.")
+            raise ParameterError(f"The values given make {rows} combinations; at most {MAX_ROWS}.",
+                                 "too_many_rows", rows=rows, limit=MAX_ROWS)
         if len(columns) == 1:
             name, terms = columns[0]
             return f"VALUES ?{name} {{ {' '.join(terms)} }}"
@@ -162,33 +170,39 @@ class CannedQuery:
     def term(self, parameter: Parameter, value: str) -> str:
         """``value`` as a SPARQL term of the parameter's type; ``ParameterError`` if it is not one."""
         if not isinstance(value, str):
-            raise ParameterError(f"Parameter {parameter.name!r}: a value must be text.")
+            raise ParameterError(f"Parameter {parameter.name!r}: a value must be text.",
+                                 parameter=parameter.name)
         if value == "":
-            raise ParameterError(f"Parameter {parameter.name!r}: the value is empty.")
+            raise ParameterError(f"Parameter {parameter.name!r}: the value is empty.", "empty_value",
+                                 parameter=parameter.name)
         if len(value) > MAX_VALUE_CHARS:
             raise ParameterError(f"Parameter {parameter.name!r}: the value is longer than "
-                                 f"{MAX_VALUE_CHARS} characters.")
+                                 f"{MAX_VALUE_CHARS} characters.", "long_value",
+                                 parameter=parameter.name, limit=MAX_VALUE_CHARS)
         if parameter.type == "integer":
             if not _INTEGER.match(value):
-                raise ParameterError(f"Parameter {parameter.name!r} is an integer: {value!r} is "
-                                     "not one (digits 0-9, optionally signed).")
+                raise ParameterError(f"Parameter {parameter.name!r} is an integer: the value is "
+                                     "not one (digits 0-9, optionally signed).", "not_integer",
+                                     parameter=parameter.name)
             return str(int(value))
         if parameter.type == "string":
             if any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in value):
                 raise ParameterError(f"Parameter {parameter.name!r}: control characters (line "
-                                     "breaks, tabs) are not allowed in a value.")
+                                     "breaks, tabs) are not allowed in a value.",
+                                     "control_characters", parameter=parameter.name)
             return sparql_string(value)
         return f"<{self.resolve_iri(parameter, value)}>"
 
     def resolve_iri(self, parameter: Parameter, value: str) -> str:
         if _IRI_FORBIDDEN.search(value):
             raise ParameterError(
-                f"Parameter {parameter.name!r} is an IRI: {value!r} holds a character an IRI "
-                "cannot (spaces, control characters or any of <>\"{}|^`\\).")
+                f"Parameter {parameter.name!r} is an IRI: the value holds a character an IRI "
+                "cannot (spaces, control characters or any of <>\"{}|^`\\).", "not_iri",
+                parameter=parameter.name)
         if "://" in value or ":" in value.split("/", 1)[0]:
             if not _IRI.match(value):
-                raise ParameterError(f"Parameter {parameter.name!r}: {value!r} is not an "
-                                     "absolute http(s) IRI.")
+                raise ParameterError(f"Parameter {parameter.name!r}: the value is not an "
+                                     "absolute http(s) IRI.", "not_iri", parameter=parameter.name)
             return value
         kind, _, slug = value.rpartition("/")
         kind = kind or parameter.kind
@@ -196,11 +210,12 @@ class CannedQuery:
             return f"{self.base}graph/{slug}"
         if kind is None:
             raise ParameterError(f"Parameter {parameter.name!r}: give an IRI or kind/slug "
-                                 f"(e.g. organization/cisem), not {value!r}.")
+                                 "(e.g. organization/cisem).", "not_iri", parameter=parameter.name)
         if kind not in KINDS or not _SLUG.match(slug):
             raise ParameterError(
-                f"Parameter {parameter.name!r}: {value!r} is neither an http(s) IRI nor a slug "
-                f"(lower-case letters, digits and hyphens) of a known kind ({', '.join(KINDS)}).")
+                f"Parameter {parameter.name!r}: the value is neither an http(s) IRI nor a slug "
+                f"(lower-case letters, digits and hyphens) of a known kind ({', '.join(KINDS)}).",
+                "not_iri", parameter=parameter.name)
         return f"{self.base}id/{kind}/{slug}"
 
     def to_json(self) -> dict:
@@ -362,8 +377,9 @@ def get_query(settings: Settings, name: str) -> CannedQuery:
     for query in queries:
         if query.name == name:
             return query
-    raise NotFound(f"There is no canned query {name!r}. Canned queries: "
-                   + ", ".join(q.name for q in queries))
+    known = ", ".join(q.name for q in queries)
+    raise NotFound(f"There is no canned query by this name. Canned queries: {known}",
+                   say="no_query", queries=known)
 
 
 def parse_assignments(pairs: Iterable[str]) -> dict[str, list[str]]:

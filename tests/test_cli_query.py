@@ -75,7 +75,7 @@ def test_parameters_bind_values(run):
 
 @pytest.mark.parametrize("args, says", [
     (["--param", "organization=cisem> } ; DROP ALL #"], "organization"),
-    (["--param", "bogus=1"], "no parameter 'bogus'"),
+    (["--param", "bogus=1"], "no parameter by that name"),
     (["--param", "organization"], "NAME=VALUE"),
 ])
 def test_a_bad_parameter_exits_2_with_a_message(run, args, says):

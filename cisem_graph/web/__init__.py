@@ -173,6 +173,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         init_sessions(app, settings)
         recover(settings)  # a publish job whose worker died is rolled back
     errors.init_app(app)
+    app.before_request(i18n.refuse_bad_language)
     app.jinja_env.globals["url_for"] = links.page_url
     app.jinja_env.globals["this_page"] = i18n.this_page
     app.context_processor(_frame)

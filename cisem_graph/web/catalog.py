@@ -99,12 +99,14 @@ def dump_media_type(name: str) -> str:
     return fmt.content_type if fmt else "application/octet-stream"
 
 
-def dump_rows(release: DatasetVersion) -> list[dict]:
-    """The dumps of the served version: name, link, checksum, size and media type."""
+def dump_rows(release: DatasetVersion, root: str | None = None) -> list[dict]:
+    """The dumps of the served version: name, link (under ``root``, else the site's own path),
+    checksum, size and media type."""
+    root = request.script_root if root is None else root
     rows = []
     for name, digest in sorted(release.files.items()):
         path = release.path / name
-        rows.append({"name": name, "href": f"{request.script_root}/dumps/{name}", "sha256": digest,
+        rows.append({"name": name, "href": f"{root}/dumps/{name}", "sha256": digest,
                      "size": path.stat().st_size if path.is_file() else None,
                      "media_type": dump_media_type(name).split(";")[0]})
     return rows

@@ -121,6 +121,41 @@ WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "bad_host": ("Questo server non risponde per l’indirizzo indicato nella richiesta.",
                      "This server does not answer for the host named in the request."),
         "no_page": ("Questo elenco non ha tante pagine.", "This list has fewer pages."),
+        "bad_lang": ("La lingua si sceglie con lang=it (italiano) o lang=en (inglese), una volta sola.",
+                     "The language is chosen with lang=it (Italian) or lang=en (English), once."),
+        "no_format": ("Questo documento non esiste in questo formato; quelli offerti sono {offered}.",
+                      "This document does not come in that format; the ones offered are {offered}."),
+        "no_dump": ("Questo file non è fra quelli scaricabili: {offered}.",
+                    "This file is not one of the downloads: {offered}."),
+        "no_sitemap": ("La mappa del sito non ha una parte con questo numero: si parte da "
+                       "/sitemap.xml.", "The sitemap has no part by that number: start from "
+                       "/sitemap.xml."),
+        "no_query": ("Non c’è un’interrogazione pronta con questo nome; quelle che ci sono: {queries}.",
+                     "There is no ready-made query by this name; the ones there are: {queries}."),
+        "no_parameter": ("Questa interrogazione non ha un parametro con questo nome; i suoi: {known}.",
+                         "This query has no parameter by that name; its parameters: {known}."),
+        "too_many_values": ("Il parametro {parameter} accetta al massimo {limit} valori.",
+                            "The parameter {parameter} takes at most {limit} values."),
+        "too_many_rows": ("I valori dati formano {rows} combinazioni; al massimo {limit}.",
+                          "The values given make {rows} combinations; at most {limit}."),
+        "bad_value": ("Il valore del parametro {parameter} non è valido.",
+                      "The value of the parameter {parameter} is not valid."),
+        "empty_value": ("Il parametro {parameter} ha un valore vuoto.",
+                        "The parameter {parameter} has an empty value."),
+        "long_value": ("Il valore del parametro {parameter} supera i {limit} caratteri.",
+                       "The value of the parameter {parameter} is longer than {limit} characters."),
+        "not_integer": ("Il parametro {parameter} vuole un numero intero (cifre 0-9, col segno se "
+                        "serve).",
+                        "The parameter {parameter} takes a whole number (digits 0-9, signed if need "
+                        "be)."),
+        "control_characters": ("Il valore del parametro {parameter} non può contenere caratteri di "
+                               "controllo (a capo, tabulazioni).",
+                               "The value of the parameter {parameter} cannot hold control "
+                               "characters (line breaks, tabs)."),
+        "not_iri": ("Il parametro {parameter} vuole un IRI http(s) o il tipo e il nome di una cosa "
+                    "(per esempio organization/cisem).",
+                    "The parameter {parameter} takes an http(s) IRI or a thing's kind and name (for "
+                    "example organization/cisem)."),
         "bad_parameter": ("Un parametro della richiesta non è valido.",
                           "A parameter of the request is not valid."),
         "message_500": (
@@ -170,6 +205,13 @@ WORDS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "site": {
         "all_events": ("Tutti gli eventi ({count})", "All the events ({count})"),
+        "queries_title": ("Interrogazioni pronte", "Ready-made queries"),
+        "network_title": ("La rete", "The network"),
+        "network_alt": ("La rete delle organizzazioni, delle persone, degli eventi e dei luoghi del "
+                        "grafo", "The network of the organizations, people, events and places of "
+                        "the graph"),
+        "nodes_csv": ("nodi CSV", "nodes CSV"),
+        "edges_csv": ("relazioni CSV", "relations CSV"),
         "home": ("Inizio", "Home"),
         "dataset": ("Dataset", "Dataset"),
         "ontology": ("Ontologia", "Ontology"),
@@ -508,6 +550,8 @@ ERROR_TITLES = {
     "URI Too Long": "Indirizzo troppo lungo", "Too many requests": "Troppe richieste",
     "Forbidden": "Accesso negato", "Conflict": "Conflitto", "Work stopped": "Lavoro interrotto",
     "Publish running": "Pubblicazione in corso", "Upload refused": "Caricamento rifiutato",
+    "Bad parameter": "Parametro non valido", "Request body too slow": "Richiesta troppo lenta",
+    "Incomplete request body": "Richiesta incompleta",
 }
 
 

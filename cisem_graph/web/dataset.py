@@ -132,7 +132,8 @@ def dump(name: str, version: str | None = None):
         path, digest = release.path / name, release.files[name]
         content_type = catalog.dump_media_type(name)
     else:
-        raise NotFound("No such dump. Offered: " + ", ".join([*sorted(release.files), CHECKSUMS]))
+        offered = ", ".join([*sorted(release.files), CHECKSUMS])
+        raise NotFound(f"No such dump. Offered: {offered}", say="no_dump", offered=offered)
     if not path.is_file():
         raise NotFound("This dump is missing from the served version.")
     modified = release_modified()

@@ -110,4 +110,18 @@ def error_page(status: int, title: str, message: str, details: dict, say: str | 
     t = words(lang, "errors")
     return render_template("error.html", lang=lang, t=t, frame=error_frame(lang), status=status,
                            title=error_title(title, lang),
-                           message=t[say] if say in t else message, details=details)
+                           message=said(t, say, details) or message, details=details)
+
+
+def said(t: dict[str, str], say: str | None, details: dict) -> str | None:
+    """The catalogue's message ``say`` in the page's language, its ``{fields}`` filled from the
+    error's details (values the server chose: names of parameters, formats, limits, never the
+    request's own text); None when the catalogue has no such message or the error lacks a field
+    it names (the error's own message is shown then: an error page must never fail)."""
+    if say not in t:
+        return None
+    try:
+        return t[say].format_map(details)
+    except (KeyError, IndexError, ValueError):
+        log.warning("catalogue message %r lacks a field of %s", say, sorted(details))
+        return None

@@ -29,6 +29,7 @@ from typing import Any
 
 from ..config import Settings
 from .clients import Clients, parse_networks, peer_address
+from .hosts import resolve as resolve_host
 from .hot import PATHS as HOT_PATHS
 from .hot import Handoff, HotPath, Pending
 from .hot import Request as HotRequest
@@ -146,13 +147,23 @@ class Front:
             except BodyRefused as exc:
                 body, refused = b"", exc.reason
             if refused is None and self.hot is not None and scope.path in HOT_PATHS and \
-                    scope.method in ("GET", "POST"):
+                    scope.method in ("GET", "POST") and self._answers_host(scope, peer):
                 await self._hot(scope, protocol, peer, client, body)
             else:
                 await self._answer(scope, protocol, peer, client, body, refused=refused,
                                    limit=limit)
         finally:
             self.slots.give(client)
+
+    def _answers_host(self, scope: Any, peer: str) -> bool:
+        """Whether the request names a host this server answers for (``hosts``); one it does not
+        goes to the app, which refuses it with a 400 as it refuses it on every path."""
+        headers = scope.headers
+        return resolve_host(self.settings, host=headers.get("host") or scope.server,
+                             scheme=scope.scheme, prefix="", peer=peer,
+                             forwarded_host=headers.get("x-forwarded-host"),
+                             forwarded_proto=headers.get("x-forwarded-proto"),
+                             trusted=self.clients.is_trusted) is not None
 
     async def _hot(self, scope: Any, protocol: Any, peer: str, client: str, body: bytes) -> None:
         """A SPARQL Protocol request: from the entity cache right here, else the hot path in an

@@ -7,6 +7,7 @@ page on the host that was asked (an index of parts past ``sitemap_limit`` URLs).
 
 from __future__ import annotations
 
+import json
 from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, jsonify, render_template, request
@@ -29,43 +30,56 @@ bp = Blueprint("home", __name__)
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 XML = "application/xml; charset=utf-8"
+JSON_TYPE = "application/json; charset=utf-8"
 HOME_EVENTS = 12  #: events the home page shows, the latest first
 
 
-@bp.route("/")
+@bp.route("/index.json")
+@bp.route("/")  # registered first: url_for gives the page
 def index():
-    lang = page_language()
+    """The home page, and its JSON twin ``/index.json``: the same counts, events, queries and
+    dumps, with absolute links."""
+    lang, twin = page_language(), request.path.endswith(".json")
+    twin_href = with_lang(f"{request.script_root}/index.json")
 
     def page() -> http.Body:
         store, settings, release = get_store(), get_settings(), get_release()
         counts = facts.kind_counts()
-        linker = request_linker(absolute=False)
+        linker = request_linker(absolute=twin)
         every = facts.events()
         dated = sorted((e for e in every if e.start), key=lambda e: e.start, reverse=True)
         undated = sorted((e for e in every if not e.start), key=lambda e: pick_text(e.names, "it"))
         shown = (dated + undated)[:HOME_EVENTS]  # the latest first; the list has them all
-        rows = [{"name": pick_text(e.names, lang), "href": linker.href(e.iri),
-                 "start": e.start, "when": format_date(e.start, lang)} for e in shown]
-        lists = f"{request.script_root}/doc/"
+        root = request.url_root.rstrip("/") if twin else request.script_root
+        facts_shown = {
+            "version": store.version, "triples": store.triple_count(), "base": settings.base_iri,
+            "modified": release.created,
+            "counts": [{"kind": k, "name": kind_name(k, lang), "count": n,
+                        "href": with_lang(f"{root}/doc/{k}/")} for k, n in counts.items()],
+            "events": [{"iri": e.iri, "name": pick_text(e.names, lang), "href": linker.href(e.iri),
+                        "start": e.start, "when": format_date(e.start, lang)} for e in shown],
+            "events_total": len(every), "events_href": with_lang(f"{root}/doc/event/"),
+            "queries": canned_list(lang, root),
+            "dumps": catalog.dump_rows(release, root)}
+        if twin:
+            return http.Body(json.dumps({"lang": lang, "title": TITLE[lang], **facts_shown},
+                                        ensure_ascii=False, indent=1), JSON_TYPE)
         html = render_template(
             "home.html", lang=lang, t=words(lang, "site"), title=TITLE[lang], description=DESCRIPTION[lang],
-            version=store.version, triples=store.triple_count(), base=settings.base_iri,
-            counts=[{"kind": k, "name": kind_name(k, lang), "count": n,
-                     "href": with_lang(f"{lists}{k}/")} for k, n in counts.items()],
-            events=rows, events_total=len(every), events_href=with_lang(f"{lists}event/"),
-            dumps=catalog.dump_rows(release), modified=release.created,
-            queries=canned_list(lang),
-            jsonld=script_json(catalog.search_form(lang)))
+            **facts_shown, modified_when=format_date((release.created or "")[:10], lang),
+            json_href=twin_href, jsonld=script_json(catalog.search_form(lang)))
         return http.Body(html, HTML.content_type)
 
-    return http.respond(("html", lang), page, vary_on="Accept-Language",
-                        headers=(("Content-Language", lang),))
+    headers = [("Content-Language", lang)]
+    if not twin:
+        headers.append(("Link", http.link_alternates([(twin_href, "application/json")])))
+    return http.respond(("json" if twin else "html", lang), page, vary_on="Accept-Language",
+                        headers=tuple(headers))
 
 
-def canned_list(lang: str) -> list[dict[str, str]]:
-    """Title and page link of every canned query, in ``lang``."""
-    root = f"{request.script_root}/queries/"
-    return [{"name": q.name, "title": q.in_language(lang)[0], "href": with_lang(root + q.name)}
+def canned_list(lang: str, root: str) -> list[dict[str, str]]:
+    """Name, title and page link of every canned query, in ``lang``."""
+    return [{"name": q.name, "title": q.in_language(lang)[0], "href": with_lang(f"{root}/queries/{q.name}")}
             for q in load_queries(get_settings())]
 
 
@@ -114,7 +128,8 @@ def sitemap():
 def sitemap_part(number: int):
     chunks = sitemap_chunks()
     if not 1 <= number <= len(chunks) or len(chunks) == 1:
-        raise NotFound(f"No such sitemap: the sitemap has {len(chunks)} part(s); see /sitemap.xml.")
+        raise NotFound(f"No such sitemap: the sitemap has {len(chunks)} part(s); see /sitemap.xml.",
+                       say="no_sitemap")
     return http.respond((str(get_settings().sitemap_limit),),
                         lambda: http.Body(urlset(chunks[number - 1]), XML))
 

@@ -97,8 +97,9 @@ def choose(formats: tuple[Format, ...], *, accept: str | None = None,
     if extension is not None:
         fmt = by_extension(extension, formats)
         if fmt is None:
-            raise NotFound(f"No such format suffix: .{extension}. Offered: "
-                           + ", ".join(f".{f.extension}" for f in formats))
+            offered = ", ".join(f".{f.extension}" for f in formats)
+            raise NotFound(f"No such format suffix. Offered: {offered}", say="no_format",
+                           offered=offered)
         return fmt
     offered = [f.media_type for f in formats]
     if tokens:

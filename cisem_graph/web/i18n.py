@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 from flask import request
 from rdflib import Literal
 
+from ..errors import BadParameter
+
 LANGS = ("it", "en")
 DEFAULT_LANG = "it"
 
@@ -23,6 +25,15 @@ def page_language() -> str:
     if asked in LANGS:
         return asked
     return request.accept_languages.best_match(LANGS, default=DEFAULT_LANG)
+
+
+def refuse_bad_language() -> None:
+    """A ``?lang=`` we do not serve (``xx``, ``it,en``, markup) is a 400, in the language the
+    browser prefers, naming the two there are and echoing nothing; an empty one (a form's blank
+    field) counts as none."""
+    given = {value for value in request.args.getlist("lang") if value != ""}
+    if given - set(LANGS) or len(given) > 1:
+        raise BadParameter(f"lang must be one of {', '.join(LANGS)}, once.", say="bad_lang")
 
 
 def asked_language() -> str | None:

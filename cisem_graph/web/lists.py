@@ -121,9 +121,10 @@ def kinds():
             return json_body({"lang": lang, "kinds": found})
         return html_page("list.html", lang, title=words(lang, "lists")["browse_title"],
                          kinds=found, items=[], facets=[], total=None,
+                         twins={"json": this_url("/doc.json")},
                          search_data=jsonld.item_list([(None, k["name"]) for k in found]))
 
-    return respond(lang, produce, twin)
+    return respond(lang, produce, twin, alternate=None if twin else this_url("/doc.json"))
 
 
 @bp.route("/doc/<kind>.<ext>")
@@ -199,7 +200,8 @@ def search():
                          json_href=this_url("/search.json"), noindex=True,
                          search_data=jsonld.item_list([(r["iri"], r["name"]) for r in results]))
 
-    return respond(lang, produce, twin, indexable=False)
+    return respond(lang, produce, twin, indexable=False,
+                   alternate=None if twin else this_url("/search.json"))
 
 
 def shorten(text: str) -> str:
@@ -243,13 +245,16 @@ def neutral(cell: str) -> str:
 
 
 def respond(lang: str, produce: http.Produce, twin: bool, *, csv_twin: bool = False,
-            indexable: bool = True, kind: str | None = None):
-    """A list through the pipeline: the page varies by language; the twins say so too."""
+            indexable: bool = True, kind: str | None = None, alternate: str | None = None):
+    """A list through the pipeline: the page varies by language; the twins say so too. A page
+    names its JSON twin (``alternate``; a kind's list its JSON and CSV twins) in ``Link``."""
     headers = [("Content-Language", lang)]
     if kind is not None and not twin and not csv_twin:
         headers.append(("Link", http.link_alternates(
             [(this_url(f"/doc/{kind}.json"), "application/json"),
              (this_url(f"/doc/{kind}.csv"), "text/csv")])))
+    elif alternate is not None:
+        headers.append(("Link", http.link_alternates([(alternate, "application/json")])))
     if not indexable:
         headers.append(("X-Robots-Tag", "noindex"))
     fmt = "csv" if csv_twin else ("json" if twin else "html")

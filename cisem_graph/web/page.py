@@ -124,6 +124,28 @@ def graph_contents(description: Dataset, graph: URIRef, lang: str, linker) -> li
     return values
 
 
+def literal_value(text: str, datatype: str | None, language: str | None, lang: str,
+                  linker) -> Value:
+    """A literal in words: a date as people write it in ``lang`` (the value itself as its title
+    and ``<time datetime>``), else the text, with its datatype only where people would not read
+    past it (not for strings, numbers, booleans)."""
+    if datatype is not None and URIRef(datatype) in DATES:
+        return Value(format_date(text, lang) or text, when=text, title=text)
+    shown = None
+    if datatype is not None and URIRef(datatype) not in PLAIN:
+        shown = linker.curie(str(datatype))
+    return Value(text, lang=language, datatype=shown)
+
+
+def term_value(iri: str, lang: str, linker) -> Value | None:
+    """A vocabulary term (a class, property or enumeration value) by its catalogue name, the
+    term itself as a title and a link; None when the catalogue does not name it."""
+    words = term_label(iri, lang, linker.base)
+    if words is None:
+        return None
+    return Value(words, href=linker.term_href(iri), title=linker.curie(iri))
+
+
 def linked_values(found: list[Linked], lang: str, linker) -> list[Value]:
     """Things found (a list, a search, backward links), each by its label in ``lang`` (else a
     short name), linked where ``linker`` says."""
@@ -235,13 +257,9 @@ class _Builder:
                      kind=self.linker.kind(str(obj)))
 
     def literal(self, obj: Literal, sources: list[int]) -> Value:
-        if obj.datatype in DATES:
-            return Value(format_date(str(obj), self.lang) or str(obj), sources=sources,
-                         when=str(obj), title=str(obj))
-        datatype = None
-        if obj.datatype is not None and obj.datatype not in PLAIN:
-            datatype = self.linker.curie(str(obj.datatype))
-        return Value(str(obj), lang=obj.language, datatype=datatype, sources=sources)
+        value = literal_value(str(obj), obj.datatype, obj.language, self.lang, self.linker)
+        value.sources = sources
+        return value
 
     def structured(self, node: BNode, sources: list[int]) -> Value:
         """A blank node: an address on one line; anything else as a small table of its own."""

@@ -24,6 +24,7 @@ from . import answers, get_settings, get_store, http
 from .catalogue import words
 from .i18n import LANGS, asked_language, page_language, pick_text
 from .links import Linker, page_url, request_linker
+from .page import literal_value, term_value
 
 bp = Blueprint("queries", __name__)
 
@@ -75,8 +76,8 @@ def query(name: str) -> Response:
     name, _, suffix = name.partition(".")
     canned = get_query(get_settings(), name)
     if suffix and suffix not in (*DOWNLOADS, "rq"):
-        raise NotFound(f"No such format: .{suffix}. Offered: "
-                       + ", ".join(f".{s}" for s in (*DOWNLOADS, "rq")))
+        offered = ", ".join(f".{s}" for s in (*DOWNLOADS, "rq"))
+        raise NotFound(f"No such format. Offered: {offered}", say="no_format", offered=offered)
     values = parameter_values(canned)
     text = canned.bind(values)
     if suffix == "rq":
@@ -123,7 +124,7 @@ def page(canned: CannedQuery, values: dict[str, list[str]], text: str) -> Respon
         html = render_template(
             "query.html", lang=lang, t=words(lang, "queries"), query=canned, title=title,
             description=description, text=text, answer=answer, columns=columns,
-            rows=[[cell(row.get(var), linker) for var in columns] for row in bindings[:SHOWN]],
+            rows=[[cell(row.get(var), linker, lang) for var in columns] for row in bindings[:SHOWN]],
             shown=min(SHOWN, len(bindings)), boolean=results.get("boolean"),
             parameters=[{"name": p.name, "type": p.type, "kind": p.kind,
                          "description": pick_text(p.description, lang),
@@ -141,16 +142,19 @@ def page(canned: CannedQuery, values: dict[str, list[str]], text: str) -> Respon
                         headers=(("Content-Language", lang),))
 
 
-def cell(term: dict | None, linker: Linker) -> dict:
-    """One table cell: IRIs under the base link to their page on this host, shown compact with
-    the queries' prefixes (``role:…``)."""
+def cell(term: dict | None, linker: Linker, lang: str) -> dict:
+    """One table cell, in words as on a resource page: a vocabulary term by its catalogue name
+    (the term as its title and link), a date as people write it in ``lang``; other IRIs under the
+    base link to their page on this host, shown compact with the queries' prefixes (``role:…``)."""
     if term is None:
         return {"text": ""}
     value = term.get("value", "")
     if term.get("type") == "uri":
+        named = term_value(value, lang, linker)
+        if named is not None:
+            return {"text": named.text, "href": named.href, "title": named.title}
         return {"text": linker.curie(value), "href": linker.href(value), "title": value}
     if term.get("type") == "bnode":
         return {"text": f"_:{value}"}
-    datatype = term.get("datatype")
-    return {"text": value, "lang": term.get("xml:lang"),
-            "datatype": linker.curie(datatype) if datatype else None}
+    shown = literal_value(value, term.get("datatype"), term.get("xml:lang"), lang, linker)
+    return {"text": shown.text, "lang": shown.lang, "datatype": shown.datatype, "when": shown.when}

@@ -5,6 +5,10 @@ proxy."""
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
+from urllib.parse import quote
+
 import pytest
 
 from cisem_graph.config import Settings
@@ -18,7 +22,10 @@ EVERY_KIND = ["/", "/doc/", "/doc/event/", f"/doc/{WEBINAR}", f"/doc/{WEBINAR}.t
               "/doc/event.csv", "/dataset", "/dataset.ttl", "/ontology", "/shapes", "/sitemap.xml",
               "/robots.txt", "/queries", "/queries/event-speakers", "/queries.json", "/network",
               "/network.json", "/sparql", "/context.jsonld", "/doc/event/no-such-thing",
-              "/nowhere"]
+              "/nowhere", "/index.json", "/doc.json", "/search.json?q=cisem", "/doc/person/carlo-borzaga",
+              "/doc/place/cuneo", "/doc/organization/cisem.jsonld", "/queries/event-speakers.csv",
+              "/dumps/cisem.ttl", "/network.svg", "/sitemap-2.xml", "/health", "/doc/?lang=xx",
+              "/sparql?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%201"]
 #: (Host header, the name that must appear nowhere in the answer)
 FOREIGN = [("evil.example", "evil.example"), ("evil.example:8080", "evil.example"),
            ("w3id.org.evil.example", "evil.example"), ("localhost.evil.example", "evil.example"),
@@ -102,3 +109,21 @@ def test_resolve_on_plain_values():
     assert root("example.org", peer="10.0.0.1", forwarded_proto="https").scheme == "https"
     assert root("example.org", peer="10.0.0.2", forwarded_proto="https").scheme == "http"
     assert root("example.org", peer="10.0.0.1", forwarded_proto="gopher").scheme == "http"
+
+
+def test_the_servers_hot_path_refuses_a_foreign_host_too(live_server, live_store_env):
+    """``/sparql`` answered in the front, outside Flask (``web.hot``), refuses a foreign host as
+    every other path does: a cached answer is not handed to whoever names any host."""
+    query = "/sparql?query=" + quote("ASK { ?s ?p ?o }")
+    with live_server(CISEM_WORKERS="1", **live_store_env) as (_, url):
+        for accept in ("application/sparql-results+json", "text/csv", BROWSER):
+            ours = urllib.request.Request(url + query, headers={"Accept": accept})
+            with urllib.request.urlopen(ours, timeout=20) as response:
+                assert response.status == 200  # the same answer is in the cache now
+            for host, named in FOREIGN:
+                foreign = urllib.request.Request(url + query, headers={"Accept": accept, "Host": host})
+                with pytest.raises(urllib.error.HTTPError) as refused:
+                    urllib.request.urlopen(foreign, timeout=20)
+                with refused.value as answer:
+                    assert answer.code == 400, (host, accept)
+                    assert named not in answer.read().decode("utf-8", "replace")

@@ -14,9 +14,10 @@ import json
 import re
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from cisem_graph import describe
 from cisem_graph.config import PROJECT_ROOT
 from cisem_graph.graph.sources import turtle_files
 from cisem_graph.namespaces import SDO
@@ -176,3 +177,31 @@ def test_search_is_not_indexed(client):
     response = client.get("/search?q=cisem")
     assert response.headers["X-Robots-Tag"] == "noindex"
     assert '<meta name="robots" content="noindex">' in response.get_data(as_text=True)
+
+
+def test_facet_names_at_scale_are_asked_in_queries_the_store_takes(app, files):
+    """A list at a million triples names thousands of facet values (series, organizers): their
+    labels are asked in batches, each under the request size the store accepts, and every one
+    is found (the names from the data files)."""
+    store = app.extensions["cisem_graph"].store
+    many = [URIRef(f"{BASE}id/series/a-series-no-file-holds-{i:05d}") for i in range(3000)]
+    found = describe.annotations(store, [*many, URIRef(SERIES), URIRef(FIRST)])
+    for iri in (SERIES, FIRST):
+        expected = {str(o) for o in files.objects(URIRef(iri), SDO.name)}
+        assert expected and {str(o) for o in found.objects(URIRef(iri), SDO.name)} == expected
+    assert not any((i, None, None) in found for i in many)
+
+
+@pytest.mark.parametrize("page", [None, 7, 1])
+def test_every_thing_is_found_whatever_the_page_size(app, files, page):
+    """The sitemap's things, read a page at a time past the store's cap, are those of the data and
+    ontology files (each typed subject under id/: the themes are the ontology's), each once."""
+    store = app.extensions["cisem_graph"].store
+    found = describe.things(store, BASE) if page is None else describe.things(store, BASE, page)
+    every = Graph()
+    every += files
+    for path in turtle_files(PROJECT_ROOT / "ontology"):
+        every.parse(path, format="turtle", publicID=BASE)
+    expected = {str(s)[len(f"{BASE}id/"):] for s in every.subjects(RDF.type, None)
+                if str(s).startswith(f"{BASE}id/")}
+    assert len(found) == len(set(found)) and {f"{k}/{s}" for k, s in found} == expected

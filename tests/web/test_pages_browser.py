@@ -30,7 +30,8 @@ PAGES = [
     "/doc/periodical/impresa-sociale", "/graph/press-release-2021-06-10",
     "/dataset", "/ontology", "/shapes", "/queries", "/queries/event-speakers",
     "/queries/people-roles?lang=en", "/network", "/sparql", "/sparql?query=" + quote(QUERY),
-    "/doc/organization/no-such-thing",
+    "/doc/organization/no-such-thing", "/doc/event/?year=2021&lang=en", "/queries/timeline?lang=en",
+    "/doc/?lang=xx",
 ]
 WIDTHS = [(390, 844, True), (1280, 900, False)]
 
