@@ -272,19 +272,45 @@ def push(version: DatasetVersion, endpoints: StoreEndpoints, settings: Settings)
         client.close()
 
 
-def _publish(client: _Client, version: DatasetVersion) -> PushReport:
+@dataclass(frozen=True)
+class _Start:
+    """What a push of a version starts from (either kind of store): the version's content, the
+    triple counts the store must end with, and the record of what it publishes now."""
+
+    content: _Content
+    merge: str
+    #: graph -> its triples in this version
+    expected: dict[str, int]
+    previous: Publication | None
+
+    @property
+    def expected_all(self) -> dict[str, int]:
+        return {**self.expected, self.merge: self.content.merged}
+
+
+def _start(client: _Client, version: DatasetVersion) -> _Start | PushReport:
+    """Read ``version`` and the store's record; a ``PushReport`` (nothing written) when the store
+    publishes this version already with every count as expected, else the leftovers of an
+    interrupted push dropped and the start."""
     content = _graphs(version)
-    graphs, merged = content.graphs, content.merged
-    expected = {graph: len(statements) for graph, statements in graphs.items()}
-    merge = merge_graph(version.version)
-    expected_all = {**expected, merge: merged}
-    previous = Publication.from_rows(client.select(Publication.QUERY))
+    expected = {graph: len(statements) for graph, statements in content.graphs.items()}
+    start = _Start(content, merge_graph(version.version), expected,
+                   Publication.from_rows(client.select(Publication.QUERY)))
+    previous, expected_all = start.previous, start.expected_all
     if previous is not None and previous.version == version.version \
             and set(previous.graphs) == set(expected) \
             and _counts(client, list(expected_all)) == expected_all:
         return PushReport(version.version, expected_all, changed=False)
-
     _drop_staging(client, previous)
+    return start
+
+
+def _publish(client: _Client, version: DatasetVersion) -> PushReport:
+    start = _start(client, version)
+    if isinstance(start, PushReport):
+        return start
+    content, merge, expected, previous = start.content, start.merge, start.expected, start.previous
+    graphs, merged, expected_all = content.graphs, content.merged, start.expected_all
     prefix = f"{STAGING_PREFIX}{version.version}:"
     kept = _unchanged(client, previous, content.digests, expected)
     changed = {graph: statements for graph, statements in graphs.items() if graph not in kept}

@@ -35,10 +35,10 @@ from .config import Settings
 from .errors import PushFailed, StoreTimeout, StoreUnavailable
 from .graph.version import DatasetVersion
 from .progress import bar
-from .push import PushReport, StoreEndpoints, _Client, _counts, _drop_staging, _graphs, _iris
+from .push import PushReport, StoreEndpoints, _Client, _counts, _drop_staging, _iris, _start
 from .store import virtuoso
 from .store.client import HttpClient, Reply
-from .store.remote import PUBLICATION, STAGING_PREFIX, Publication, merge_graph
+from .store.remote import PUBLICATION, STAGING_PREFIX, Publication
 
 __all__ = ["is_virtuoso", "push"]
 
@@ -98,18 +98,11 @@ def push(version: DatasetVersion, endpoints: StoreEndpoints, settings: Settings)
 
 
 def _push(client: _Virtuoso, version: DatasetVersion) -> PushReport:
-    content = _graphs(version)
-    graphs, merged = content.graphs, content.merged
-    expected = {graph: len(statements) for graph, statements in graphs.items()}
-    merge = merge_graph(version.version)
-    expected_all = {**expected, merge: merged}
-    previous = Publication.from_rows(client.select(Publication.QUERY))
-    if previous is not None and previous.version == version.version \
-            and set(previous.graphs) == set(expected) \
-            and _counts(client, list(expected_all)) == expected_all:
-        return PushReport(version.version, expected_all, changed=False)
-
-    _drop_staging(client, previous)
+    start = _start(client, version)
+    if isinstance(start, PushReport):
+        return start
+    merge, expected, previous = start.merge, start.expected, start.previous
+    graphs, merged, expected_all = start.content.graphs, start.content.merged, start.expected_all
     prefix = f"{STAGING_PREFIX}{version.version}:"
     direct = previous is None  # nothing published: nobody reads what is written (see ``push``)
     targets = {graph: graph if direct else f"{prefix}{n}" for n, graph in enumerate(graphs)}
