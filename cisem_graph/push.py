@@ -352,15 +352,21 @@ def _publish(client: _Client, version: DatasetVersion) -> PushReport:
                                           digests=content.digests), staged,
                               merge_target if merge_target != merge else None, previous, dropped))
     except BaseException:
-        try:
-            _drop_staging(client, previous)
-            if direct:  # what this push wrote under published names, none of it published yet
-                client.update(" ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in written))
-        except StoreUnavailable:
-            pass  # the store is gone: the next push drops what is left
+        _clean_up(client, previous, written if direct else [])
         raise
     return PushReport(version.version, expected_all, changed=True, dropped=dropped,
                       unchanged=tuple(sorted(kept)))
+
+
+def _clean_up(client: _Client, previous: Publication | None, written: list[str]) -> None:
+    """After a failed push: drop the staging graphs and what was ``written`` under published names
+    (a first push: none of it published yet); a store that is gone is left to the next push."""
+    try:
+        _drop_staging(client, previous)
+        if written:
+            client.update(" ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in written))
+    except StoreUnavailable:
+        pass
 
 
 def _unchanged(client: _Client, previous: Publication | None, digests: dict[str, str],

@@ -35,7 +35,16 @@ from .config import Settings
 from .errors import PushFailed, StoreTimeout, StoreUnavailable
 from .graph.version import DatasetVersion
 from .progress import bar
-from .push import PushReport, StoreEndpoints, _Client, _counts, _drop_staging, _iris, _start
+from .push import (
+    PushReport,
+    StoreEndpoints,
+    _clean_up,
+    _Client,
+    _counts,
+    _drop_staging,
+    _iris,
+    _start,
+)
 from .store import virtuoso
 from .store.client import HttpClient, Reply
 from .store.remote import PUBLICATION, STAGING_PREFIX, Publication
@@ -143,12 +152,7 @@ def _push(client: _Virtuoso, version: DatasetVersion) -> PushReport:
                 **({merge_target: merge} if merge_target != merge else {}),
                 f"{prefix}record": PUBLICATION}))
     except BaseException:
-        try:
-            _drop_staging(client, previous)
-            if direct:  # what this push wrote under published names, none of it published yet
-                client.update(" ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in written))
-        except StoreUnavailable:
-            pass  # the store is gone: the next push drops what is left
+        _clean_up(client, previous, written if direct else [])
         raise
     if not direct:
         try:  # copied at the switch, read by nobody: the next push drops what is left
